@@ -1,0 +1,161 @@
+import type { Generated } from "kysely";
+
+/**
+ * The typed view of the schema in `migrations/`. Numeric and int8 columns are `bigint` (both
+ * drivers are set to parse them so); addresses and hashes are lowercase hex strings.
+ */
+export type Tables = {
+	chains: ChainsTable;
+	blocks: BlocksTable;
+	transfers: TransfersTable;
+	balances: BalancesTable;
+	flow_updates: FlowUpdatesTable;
+	flows: FlowsTable;
+	stream_accounts: StreamAccountsTable;
+	stream_account_history: StreamAccountHistoryTable;
+	liquidations: LiquidationsTable;
+	agreement_flags: AgreementFlagsTable;
+	stream_reconciliations: StreamReconciliationsTable;
+	outbox: OutboxTable;
+};
+
+export type ChainsTable = {
+	chain: string;
+	chain_id: bigint;
+	token: string;
+	cfa: string | null;
+	start_block: bigint;
+	indexed_block: bigint;
+	indexed_hash: string | null;
+	indexed_timestamp: bigint | null;
+	head_block: bigint | null;
+	finalized_block: bigint | null;
+	updated_at: Generated<Date>;
+	progress: WatcherProgress | null;
+};
+
+/** What a watcher reports about its work, stored as JSON. */
+export type WatcherProgress = {
+	phase: "backfill" | "live";
+	blocksPerSecond: number;
+	logsPerSecond: number;
+	/** Seconds until the backfill reaches the head at the current rate; null when unknown or live. */
+	etaSeconds: number | null;
+};
+
+export type BlocksTable = {
+	chain: string;
+	number: bigint;
+	hash: string;
+	parent_hash: string;
+	timestamp: bigint;
+};
+
+export type TransfersTable = {
+	chain: string;
+	block_number: bigint;
+	log_index: number;
+	tx_hash: string | null;
+	block_timestamp: bigint | null;
+	from_address: string;
+	to_address: string;
+	value: bigint;
+};
+
+export type BalancesTable = {
+	chain: string;
+	address: string;
+	amount: bigint;
+};
+
+export type FlowUpdatesTable = {
+	chain: string;
+	block_number: bigint;
+	log_index: number;
+	tx_hash: string;
+	block_timestamp: bigint;
+	sender: string;
+	receiver: string;
+	flow_operator: string;
+	flow_rate: bigint;
+	previous_flow_rate: bigint;
+	deposit: bigint;
+	opened_at: bigint | null;
+	total_sender_flow_rate: bigint;
+	total_receiver_flow_rate: bigint;
+};
+
+export type FlowsTable = {
+	chain: string;
+	sender: string;
+	receiver: string;
+	flow_rate: bigint;
+	deposit: bigint;
+	owed_deposit: bigint;
+	opened_at: bigint;
+	updated_at: bigint;
+	updated_block: bigint;
+};
+
+export type StreamAccountsTable = {
+	chain: string;
+	address: string;
+	streamed: bigint;
+	net_flow_rate: bigint;
+	deposit: bigint;
+	owed_deposit: bigint;
+	updated_at: bigint;
+	updated_block: bigint;
+};
+
+export type StreamAccountHistoryTable = {
+	chain: string;
+	address: string;
+	block_number: bigint;
+	log_index: number;
+	streamed: bigint;
+	net_flow_rate: bigint;
+	deposit: bigint;
+	owed_deposit: bigint;
+	updated_at: bigint;
+};
+
+export type LiquidationsTable = {
+	chain: string;
+	block_number: bigint;
+	log_index: number;
+	tx_hash: string;
+	block_timestamp: bigint | null;
+	agreement_class: string;
+	liquidator: string;
+	target: string;
+	reward_receiver: string;
+	reward_amount: bigint;
+	target_balance_delta: bigint;
+};
+
+export type AgreementFlagsTable = {
+	chain: string;
+	address: string;
+	block_number: bigint;
+	log_index: number;
+	agreement_class: string;
+};
+
+export type StreamReconciliationsTable = {
+	chain: string;
+	address: string;
+	block_number: bigint;
+	timestamp: bigint;
+	available: bigint;
+	deposit: bigint;
+	owed_deposit: bigint;
+	net_flow_rate: bigint;
+};
+
+export type OutboxTable = {
+	id: Generated<bigint>;
+	address: string;
+	chain: string | null;
+	created_at: Generated<Date>;
+};

@@ -1,0 +1,352 @@
+import { sql } from "kysely";
+import type { ChainConfig } from "../config/env.ts";
+import type { Db } from "../db/database.ts";
+import type { WatcherProgress } from "../db/schema.ts";
+import { BaseError, describeError, PermanentError } from "../lib/errors.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { Metrics } from "../lib/metrics.ts";
+import { backoffMs, sleep } from "../lib/sleep.ts";
+import { eth_getBlockByNumber, type LightBlock } from "../rpc/actions.ts";
+import type { RpcClient } from "../rpc/client.ts";
+import { BlockNotFoundError } from "../rpc/errors.ts";
+import { createRangeSizer, fetchRanges } from "./block-ranges.ts";
+import { initChainRow, readCursor, tryLeadership } from "./chain-row.ts";
+import type { ChainEvent } from "./events.ts";
+import { createLogSource } from "./log-source.ts";
+import { createProgress } from "./progress.ts";
+import { rollbackTo } from "./rollback.ts";
+import { type Cursor, CursorMovedError, writeBatch } from "./store.ts";
+
+/** Another watcher process took the chain over (its advisory lock). */
+export class LostLeadershipError extends BaseError {
+	override name = "LostLeadershipError";
+}
+
+export type ChainWatcher = {
+	readonly chain: string;
+	/** Runs until `stop()`; rejects only on a permanent error. */
+	start(): Promise<void>;
+	stop(): Promise<void>;
+	/** True once this process holds the chain's writer lock. */
+	readonly leader: boolean;
+};
+
+export type CreateChainWatcherParameters = {
+	chain: ChainConfig;
+	/** A database handle used by this watcher only (its session holds the writer lock). */
+	db: Db;
+	rpc: RpcClient;
+	logger: Logger;
+	metrics?: Metrics;
+	/** eth_getLogs requests in flight during a backfill. Default: `4`. */
+	inFlight?: number;
+	/** First eth_getLogs range, blocks. Default: `500`. */
+	initialRange?: number;
+	/** Called after each commit with the accounts it touched. */
+	onCommit?: (touched: string[]) => void;
+	/** Delay between attempts to take the writer lock while standing by, ms. Default: `2000`. */
+	standbyPollMs?: number;
+};
+
+/**
+ * Indexes one chain: backfills finalized blocks with adaptive eth_getLogs ranges, then follows
+ * the head block by block, checking each block's parent hash against the last applied block and
+ * rolling back to the common ancestor on a reorg. Every batch commits in one transaction with the
+ * cursor, so a crash at any point loses nothing and applies nothing twice. Only the process
+ * holding the chain's advisory lock writes; others stand by.
+ */
+export function createChainWatcher(
+	parameters: CreateChainWatcherParameters,
+): ChainWatcher {
+	const {
+		chain,
+		db,
+		rpc,
+		metrics,
+		inFlight = 4,
+		onCommit,
+		standbyPollMs = 2_000,
+	} = parameters;
+	const logger = parameters.logger.child({ chain: chain.name });
+	const source = createLogSource(chain, rpc);
+	const sizer = createRangeSizer(
+		parameters.initialRange ?? 500,
+		chain.maxBlockRange,
+	);
+	const progress = createProgress();
+	const controller = new AbortController();
+	const signal = controller.signal;
+	let running: Promise<void> | undefined;
+	let leader = false;
+	const finality = BigInt(chain.finalityBlocks);
+
+	async function commit(
+		from: Cursor,
+		to: LightBlock,
+		events: ChainEvent[],
+		head: bigint,
+		keep: LightBlock[],
+	) {
+		const touched = await db.transaction().execute(async (trx) => {
+			if (!(await tryLeadership(trx, chain.name)))
+				throw new LostLeadershipError(
+					`another process holds the writer lock of ${chain.name}`,
+				);
+			return writeBatch(trx, {
+				chain: chain.name,
+				from,
+				to,
+				events,
+				blocks: keep,
+				head,
+				finalized: head - finality,
+			});
+		});
+		metrics?.indexedBlock.set({ chain: chain.name }, Number(to.number));
+		metrics?.lagBlocks.set({ chain: chain.name }, Number(head - to.number));
+		metrics?.logsIndexed.inc({ chain: chain.name }, events.length);
+		onCommit?.(touched);
+	}
+
+	async function backfill(cursor: Cursor, target: bigint, head: bigint) {
+		logger.info(
+			{
+				from_block: String(cursor.number + 1n),
+				to_block: String(target),
+				head_block: String(head),
+			},
+			"Started backfill",
+		);
+		progress.start(cursor.number, target);
+		for await (const range of fetchRanges({
+			from: cursor.number + 1n,
+			to: target,
+			sizer,
+			inFlight,
+			fetch: async (from, to) => {
+				const [events, header] = await Promise.all([
+					source.range(from, to, signal),
+					eth_getBlockByNumber(rpc, to),
+				]);
+				if (!header)
+					throw new BlockNotFoundError(`block ${to} is unknown to the RPC`);
+				return { events, header };
+			},
+			merge: (parts) => ({
+				events: parts.flatMap((p) => p.events),
+				header: (parts.at(-1) as (typeof parts)[number]).header,
+			}),
+		})) {
+			if (signal.aborted) return;
+			await commit(cursor, range.value.header, range.value.events, head, [
+				range.value.header,
+			]);
+			cursor = { number: range.to, hash: range.value.header.hash };
+			progress.advance(range.to, range.value.events.length);
+			if (progress.due()) {
+				const p = progress.report(head);
+				logger.info(
+					{
+						indexed_block: String(range.to),
+						head_block: String(head),
+						blocks_per_second: p.blocksPerSecond,
+						logs_per_second: p.logsPerSecond,
+						eta_seconds: p.etaSeconds,
+					},
+					`Backfilling ${chain.name}: block ${range.to} of ${target}, ${p.blocksPerSecond} blocks/s, ${p.logsPerSecond} logs/s, ETA ${p.etaSeconds ?? "?"} s`,
+				);
+				await saveProgress(p);
+			}
+		}
+		const p = progress.report(head);
+		logger.info(
+			{
+				indexed_block: String(target),
+				logs: progress.logs,
+				seconds: progress.elapsedSeconds(),
+				logs_per_second: p.logsPerSecond,
+			},
+			"Finished backfill",
+		);
+	}
+
+	/** Applies the blocks after the cursor up to `head`, one at a time, by hash. */
+	async function followHead(
+		cursor: Cursor,
+		head: LightBlock,
+	): Promise<boolean> {
+		if (head.number === cursor.number && head.hash === cursor.hash)
+			return false;
+		if (head.number <= cursor.number) {
+			await rollbackReorg(cursor, head.number);
+			return true;
+		}
+		while (cursor.number < head.number && !signal.aborted) {
+			const block = await eth_getBlockByNumber(rpc, cursor.number + 1n);
+			if (!block) return true; // the head moved back: look again
+			if (cursor.hash !== null && block.parentHash !== cursor.hash) {
+				await rollbackReorg(cursor, head.number);
+				return true;
+			}
+			const events = await source.block(block, signal);
+			await commit(cursor, block, events, head.number, [block]);
+			cursor = { number: block.number, hash: block.hash };
+		}
+		return true;
+	}
+
+	/** Finds the highest kept block still on the canonical chain and rolls back to it. */
+	async function rollbackReorg(cursor: Cursor, head: bigint) {
+		const kept = await db
+			.selectFrom("blocks")
+			.selectAll()
+			.where("chain", "=", chain.name)
+			.where("number", "<=", cursor.number)
+			.orderBy("number", "desc")
+			.execute();
+		for (const stored of kept) {
+			const remote = await eth_getBlockByNumber(rpc, stored.number);
+			if (remote?.hash !== stored.hash) continue;
+			if (stored.number === cursor.number) return; // the cursor is canonical: nothing to undo
+			const ancestor: LightBlock = {
+				number: stored.number,
+				hash: stored.hash,
+				parentHash: stored.parent_hash,
+				timestamp: stored.timestamp,
+			};
+			const touched = await db.transaction().execute(async (trx) => {
+				if (!(await tryLeadership(trx, chain.name)))
+					throw new LostLeadershipError(
+						`another process holds the writer lock of ${chain.name}`,
+					);
+				return rollbackTo(
+					trx,
+					chain.name,
+					cursor,
+					ancestor,
+					head,
+					head - finality,
+				);
+			});
+			metrics?.reorgs.inc({ chain: chain.name });
+			logger.warn(
+				{
+					depth: Number(cursor.number - ancestor.number),
+					ancestor_block: String(ancestor.number),
+					from_block: String(cursor.number),
+				},
+				"Rolled back reorged blocks",
+			);
+			onCommit?.(touched);
+			return;
+		}
+		throw new BlockNotFoundError(
+			`reorg deeper than the ${kept.length} kept block headers (finality ${chain.finalityBlocks}) or a lagging node: refusing to rewind`,
+		);
+	}
+
+	async function saveProgress(p: WatcherProgress) {
+		await db
+			.updateTable("chains")
+			.set({ progress: sql`${JSON.stringify(p)}::jsonb` })
+			.where("chain", "=", chain.name)
+			.execute();
+	}
+
+	async function markLive(head: bigint) {
+		await db
+			.updateTable("chains")
+			.set({
+				head_block: head,
+				finalized_block: head - finality,
+				updated_at: new Date(),
+				progress: sql`${JSON.stringify({ phase: "live", blocksPerSecond: 0, logsPerSecond: 0, etaSeconds: null } satisfies WatcherProgress)}::jsonb`,
+			})
+			.where("chain", "=", chain.name)
+			.execute();
+	}
+
+	async function standBy() {
+		let announced = false;
+		while (!signal.aborted) {
+			if (await tryLeadership(db, chain.name)) {
+				leader = true;
+				logger.info("Took the writer lock");
+				return;
+			}
+			if (!announced)
+				logger.info("Standing by: another process holds the writer lock");
+			announced = true;
+			await sleep(standbyPollMs, signal);
+		}
+	}
+
+	async function loop() {
+		let failures = 0;
+		let initialized = false;
+		await standBy();
+		while (!signal.aborted) {
+			try {
+				if (!initialized) await initChainRow(db, chain);
+				initialized = true;
+				const head = await eth_getBlockByNumber(rpc, "latest");
+				if (!head) throw new BlockNotFoundError("the RPC has no latest block");
+				metrics?.headBlock.set({ chain: chain.name }, Number(head.number));
+				const cursor = await readCursor(db, chain.name);
+				const safe = head.number - finality;
+				if (cursor.number < safe) {
+					await backfill(cursor, safe, head.number);
+				} else if (!(await followHead(cursor, head))) {
+					await markLive(head.number);
+					await sleep(chain.pollIntervalMs, signal);
+				}
+				failures = 0;
+			} catch (error) {
+				if (signal.aborted) return;
+				if (
+					error instanceof LostLeadershipError ||
+					error instanceof CursorMovedError
+				) {
+					leader = false;
+					logger.warn(
+						{ err: describeError(error) },
+						"Lost the writer lock; standing by",
+					);
+					await standBy();
+					continue;
+				}
+				if (error instanceof PermanentError) throw error;
+				failures++;
+				metrics?.watcherErrors.inc({
+					chain: chain.name,
+					kind: (error as Error).name ?? "Error",
+				});
+				const delay = backoffMs(Math.min(failures, 8), 250, 30_000);
+				logger[failures > 3 ? "error" : "warn"](
+					{
+						err: describeError(error),
+						failures,
+						retry_in_ms: Math.round(delay),
+					},
+					"Watcher step failed; retrying",
+				);
+				await sleep(delay, signal);
+			}
+		}
+	}
+
+	return {
+		chain: chain.name,
+		get leader() {
+			return leader;
+		},
+		start() {
+			running ??= loop();
+			return running;
+		},
+		async stop() {
+			controller.abort();
+			await running?.catch(() => {});
+		},
+	};
+}

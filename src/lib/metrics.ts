@@ -1,0 +1,84 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/**
+ * The process's Prometheus metrics, one registry per process (tests create their own).
+ * Names follow `aleph_oracle_<area>_<name>_<unit>`.
+ */
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics() {
+	const registry = new Registry();
+	const registers = [registry];
+	return {
+		registry,
+		indexedBlock: new Gauge({
+			name: "aleph_oracle_watcher_indexed_block",
+			help: "Last block applied, per chain",
+			labelNames: ["chain"],
+			registers,
+		}),
+		headBlock: new Gauge({
+			name: "aleph_oracle_watcher_head_block",
+			help: "Latest head seen, per chain",
+			labelNames: ["chain"],
+			registers,
+		}),
+		lagBlocks: new Gauge({
+			name: "aleph_oracle_watcher_lag_blocks",
+			help: "Head minus indexed block, per chain",
+			labelNames: ["chain"],
+			registers,
+		}),
+		logsIndexed: new Counter({
+			name: "aleph_oracle_watcher_logs_total",
+			help: "Logs fetched and applied, per chain",
+			labelNames: ["chain"],
+			registers,
+		}),
+		reorgs: new Counter({
+			name: "aleph_oracle_watcher_reorgs_total",
+			help: "Reorgs rolled back, per chain",
+			labelNames: ["chain"],
+			registers,
+		}),
+		watcherErrors: new Counter({
+			name: "aleph_oracle_watcher_errors_total",
+			help: "Watcher loop failures, per chain and kind",
+			labelNames: ["chain", "kind"],
+			registers,
+		}),
+		rpcRequests: new Counter({
+			name: "aleph_oracle_rpc_requests_total",
+			help: "JSON-RPC exchanges, per chain, method and outcome",
+			labelNames: ["chain", "method", "outcome"],
+			registers,
+		}),
+		rpcSeconds: new Histogram({
+			name: "aleph_oracle_rpc_duration_seconds",
+			help: "JSON-RPC exchange latency",
+			labelNames: ["chain", "method"],
+			buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+			registers,
+		}),
+		jobs: new Counter({
+			name: "aleph_oracle_jobs_total",
+			help: "Jobs processed, per queue, name and outcome",
+			labelNames: ["queue", "name", "outcome"],
+			registers,
+		}),
+		jobSeconds: new Histogram({
+			name: "aleph_oracle_job_duration_seconds",
+			help: "Job processing time",
+			labelNames: ["queue", "name"],
+			buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+			registers,
+		}),
+		httpSeconds: new Histogram({
+			name: "aleph_oracle_http_request_duration_seconds",
+			help: "HTTP latency, per route, method and status",
+			labelNames: ["route", "method", "status"],
+			buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+			registers,
+		}),
+	};
+}

@@ -1,0 +1,55 @@
+import type { ChainConfig } from "../../src/config/env.ts";
+import type { Db } from "../../src/db/database.ts";
+import {
+	type ChainWatcher,
+	createChainWatcher,
+} from "../../src/indexer/watcher.ts";
+import { createLogger } from "../../src/lib/logger.ts";
+import { createRpcClient } from "../../src/rpc/client.ts";
+
+/** A chain config for a local chain, with test-friendly defaults. */
+export function testChainConfig(
+	overrides: Partial<ChainConfig> &
+		Pick<ChainConfig, "rpcUrls" | "chainId" | "token">,
+): ChainConfig {
+	return {
+		name: "ETH",
+		cfa: null,
+		gda: null,
+		startBlock: 0n,
+		finalityBlocks: 5,
+		pollIntervalMs: 50,
+		maxBlockRange: 10_000,
+		genesis: [],
+		maxLagBlocks: 10,
+		...overrides,
+		token: overrides.token.toLowerCase(),
+	};
+}
+
+/** Starts a watcher in this process; `stop()` it in the test's cleanup. */
+export function startTestWatcher(
+	db: Db,
+	chain: ChainConfig,
+	options: { initialRange?: number; timeoutMs?: number; retries?: number } = {},
+): ChainWatcher {
+	const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
+	const rpc = createRpcClient({
+		urls: chain.rpcUrls,
+		timeoutMs: options.timeoutMs ?? 5_000,
+		retries: options.retries ?? 6,
+		logger,
+	});
+	const watcher = createChainWatcher({
+		chain,
+		db,
+		rpc,
+		logger,
+		initialRange: options.initialRange,
+		standbyPollMs: 100,
+	});
+	watcher.start().catch((error) => {
+		logger.error({ err: error }, "watcher failed");
+	});
+	return watcher;
+}
