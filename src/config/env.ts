@@ -49,15 +49,7 @@ export type Config = {
 	rpcTimeoutMs: number;
 };
 
-const LOG_LEVELS = [
-	"fatal",
-	"error",
-	"warn",
-	"info",
-	"debug",
-	"trace",
-	"silent",
-] as const;
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 const url = (protocols: string[]) =>
 	z.string().refine(
@@ -80,14 +72,10 @@ const intIn = (min: number, max: number) =>
 		.refine((n) => n >= min && n <= max, {
 			message: `must be between ${min} and ${max}`,
 		});
-const address = z
-	.string()
-	.refine(isEvmAddress, {
-		message: "must be a 0x-prefixed 20-byte hex address",
-	});
-const existingFile = z
-	.string()
-	.refine((p) => existsSync(p), { message: "file does not exist" });
+const address = z.string().refine(isEvmAddress, {
+	message: "must be a 0x-prefixed 20-byte hex address",
+});
+const existingFile = z.string().refine((p) => existsSync(p), { message: "file does not exist" });
 
 /** `addr:wei,addr:wei` → genesis balances. */
 const genesisList = z.string().transform((value, ctx) => {
@@ -111,26 +99,16 @@ const genesisList = z.string().transform((value, ctx) => {
 
 type Issue = { variable: string; message: string };
 
-function read<T>(
-	env: NodeJS.ProcessEnv,
-	name: string,
-	schema: z.ZodType<T>,
-	issues: Issue[],
-): T | undefined {
+function read<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>, issues: Issue[]): T | undefined {
 	const raw = env[name];
 	if (raw === undefined || raw === "") return undefined;
 	const parsed = schema.safeParse(raw);
 	if (parsed.success) return parsed.data;
-	for (const issue of parsed.error.issues)
-		issues.push({ variable: name, message: issue.message });
+	for (const issue of parsed.error.issues) issues.push({ variable: name, message: issue.message });
 	return undefined;
 }
 
-function readChain(
-	env: NodeJS.ProcessEnv,
-	name: string,
-	issues: Issue[],
-): ChainConfig | undefined {
+function readChain(env: NodeJS.ProcessEnv, name: string, issues: Issue[]): ChainConfig | undefined {
 	const defaults = CHAIN_DEFAULTS[name];
 	const v = (suffix: string) => `${name}_${suffix}`;
 	const rpcUrls =
@@ -145,61 +123,30 @@ function readChain(
 						.map((u) => u.trim())
 						.filter(Boolean),
 				)
-				.pipe(
-					z.array(url(["http:", "https:"])).min(1, "needs at least one URL"),
-				),
+				.pipe(z.array(url(["http:", "https:"])).min(1, "needs at least one URL")),
 			issues,
 		) ?? defaults?.rpcUrls;
-	const chainId =
-		read(env, v("CHAIN_ID"), intIn(1, 2 ** 53 - 1), issues) ??
-		defaults?.chainId;
+	const chainId = read(env, v("CHAIN_ID"), intIn(1, 2 ** 53 - 1), issues) ?? defaults?.chainId;
 	// Mainnet-only defaults apply only to the mainnet chain id.
 	const mainnet = defaults !== undefined && chainId === defaults.chainId;
-	const token =
-		read(env, v("TOKEN"), address, issues) ??
-		(mainnet ? defaults.token : undefined);
-	const cfaRaw = read(
-		env,
-		v("CFA"),
-		z.union([z.literal("none"), address]),
-		issues,
-	);
-	const gdaRaw = read(
-		env,
-		v("GDA"),
-		z.union([z.literal("none"), address]),
-		issues,
-	);
-	const startBlock =
-		read(env, v("START_BLOCK"), intIn(0, 2 ** 53 - 1), issues) ??
-		(mainnet ? defaults.startBlock : 0);
+	const token = read(env, v("TOKEN"), address, issues) ?? (mainnet ? defaults.token : undefined);
+	const cfaRaw = read(env, v("CFA"), z.union([z.literal("none"), address]), issues);
+	const gdaRaw = read(env, v("GDA"), z.union([z.literal("none"), address]), issues);
+	const startBlock = read(env, v("START_BLOCK"), intIn(0, 2 ** 53 - 1), issues) ?? (mainnet ? defaults.startBlock : 0);
 	const finalityBlocks =
-		read(env, v("FINALITY_BLOCKS"), intIn(1, 10_000), issues) ??
-		defaults?.finalityBlocks ??
-		GENERIC_CHAIN.finalityBlocks;
+		read(env, v("FINALITY_BLOCKS"), intIn(1, 10_000), issues) ?? defaults?.finalityBlocks ?? GENERIC_CHAIN.finalityBlocks;
 	const pollIntervalMs =
-		read(env, v("POLL_INTERVAL_MS"), intIn(10, 3_600_000), issues) ??
-		defaults?.pollIntervalMs ??
-		GENERIC_CHAIN.pollIntervalMs;
+		read(env, v("POLL_INTERVAL_MS"), intIn(10, 3_600_000), issues) ?? defaults?.pollIntervalMs ?? GENERIC_CHAIN.pollIntervalMs;
 	const maxBlockRange =
-		read(env, v("MAX_BLOCK_RANGE"), intIn(1, 10_000_000), issues) ??
-		defaults?.maxBlockRange ??
-		GENERIC_CHAIN.maxBlockRange;
-	const maxLagBlocks =
-		read(env, v("MAX_LAG_BLOCKS"), intIn(0, 10_000_000), issues) ??
-		finalityBlocks;
-	const genesis =
-		read(env, v("GENESIS"), genesisList, issues) ??
-		(mainnet && token === defaults.token ? defaults.genesis : []);
+		read(env, v("MAX_BLOCK_RANGE"), intIn(1, 10_000_000), issues) ?? defaults?.maxBlockRange ?? GENERIC_CHAIN.maxBlockRange;
+	const maxLagBlocks = read(env, v("MAX_LAG_BLOCKS"), intIn(0, 10_000_000), issues) ?? finalityBlocks;
+	const genesis = read(env, v("GENESIS"), genesisList, issues) ?? (mainnet && token === defaults.token ? defaults.genesis : []);
 	if (!rpcUrls)
 		issues.push({
 			variable: v("RPC_URL"),
 			message: `is required: ${name} has no built-in endpoint`,
 		});
-	if (
-		chainId === undefined &&
-		!issues.some((i) => i.variable === v("CHAIN_ID"))
-	)
+	if (chainId === undefined && !issues.some((i) => i.variable === v("CHAIN_ID")))
 		issues.push({
 			variable: v("CHAIN_ID"),
 			message: `is required: ${name} has no built-in chain id`,
@@ -211,10 +158,7 @@ function readChain(
 		});
 	if (!rpcUrls || chainId === undefined || !token) return undefined;
 	const pick = (raw: string | undefined, fallback: string | undefined) =>
-		raw === "none"
-			? null
-			: ((raw ?? (mainnet ? fallback : undefined) ?? null)?.toLowerCase() ??
-				null);
+		raw === "none" ? null : ((raw ?? (mainnet ? fallback : undefined) ?? null)?.toLowerCase() ?? null);
 	return {
 		name,
 		chainId,
@@ -248,32 +192,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 					.map((c) => c.trim().toUpperCase())
 					.filter(Boolean),
 			)
-			.pipe(
-				z
-					.array(
-						z
-							.string()
-							.regex(
-								/^[A-Z][A-Z0-9_]*$/,
-								"chain names are letters, digits and _",
-							),
-					)
-					.min(1, "needs at least one chain"),
-			),
+			.pipe(z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, "chain names are letters, digits and _")).min(1, "needs at least one chain")),
 		issues,
 	) ?? ["ETH", "AVAX", "BASE"];
-	if (new Set(chainNames).size !== chainNames.length)
-		issues.push({ variable: "CHAINS", message: "lists a chain twice" });
-	const chains = chainNames.flatMap(
-		(name) => readChain(env, name, issues) ?? [],
-	);
+	if (new Set(chainNames).size !== chainNames.length) issues.push({ variable: "CHAINS", message: "lists a chain twice" });
+	const chains = chainNames.flatMap((name) => readChain(env, name, issues) ?? []);
 	const config: Config = {
-		databaseUrl:
-			read(env, "DATABASE_URL", url(["postgres:", "postgresql:"]), issues) ??
-			null,
+		databaseUrl: read(env, "DATABASE_URL", url(["postgres:", "postgresql:"]), issues) ?? null,
 		dataDir: read(env, "DATA_DIR", z.string(), issues) ?? "./.data",
-		redisUrl:
-			read(env, "REDIS_URL", url(["redis:", "rediss:"]), issues) ?? null,
+		redisUrl: read(env, "REDIS_URL", url(["redis:", "rediss:"]), issues) ?? null,
 		host: read(env, "HOST", z.string().min(1), issues) ?? "127.0.0.1",
 		port: read(env, "PORT", intIn(0, 65_535), issues) ?? 3000,
 		logLevel:
@@ -300,24 +227,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 							.map((k) => k.trim())
 							.filter(Boolean),
 					)
-					.pipe(
-						z.array(
-							z.string().min(16, "each key needs at least 16 characters"),
-						),
-					),
+					.pipe(z.array(z.string().min(16, "each key needs at least 16 characters"))),
 				issues,
 			) ?? [],
-		staleAfterSeconds:
-			read(env, "STALE_AFTER_SECONDS", intIn(1, 31_536_000), issues) ?? 300,
-		alertHorizonSeconds:
-			read(env, "ALERT_HORIZON_SECONDS", intIn(0, 31_536_000), issues) ??
-			86_400,
-		sweepIntervalSeconds:
-			read(env, "SWEEP_INTERVAL_SECONDS", intIn(1, 31_536_000), issues) ?? 600,
-		workerConcurrency:
-			read(env, "WORKER_CONCURRENCY", intIn(1, 1_000), issues) ?? 8,
-		rpcTimeoutMs:
-			read(env, "RPC_TIMEOUT_MS", intIn(100, 600_000), issues) ?? 10_000,
+		staleAfterSeconds: read(env, "STALE_AFTER_SECONDS", intIn(1, 31_536_000), issues) ?? 300,
+		alertHorizonSeconds: read(env, "ALERT_HORIZON_SECONDS", intIn(0, 31_536_000), issues) ?? 86_400,
+		sweepIntervalSeconds: read(env, "SWEEP_INTERVAL_SECONDS", intIn(1, 31_536_000), issues) ?? 600,
+		workerConcurrency: read(env, "WORKER_CONCURRENCY", intIn(1, 1_000), issues) ?? 8,
+		rpcTimeoutMs: read(env, "RPC_TIMEOUT_MS", intIn(100, 600_000), issues) ?? 10_000,
 	};
 	if (issues.length > 0) throw new ConfigError(issues);
 	return Object.freeze(config);

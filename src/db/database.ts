@@ -23,6 +23,8 @@ export type OpenDatabaseOptions = {
 	poolSize?: number;
 	/** Name reported to Postgres in pg_stat_activity. */
 	applicationName?: string;
+	/** Close idle pg connections after this many ms; 0 keeps them (a session holding a lock). Default: `10_000`. */
+	idleTimeoutMs?: number;
 };
 
 // int8 and numeric come back as bigint on both drivers. Every numeric column of the schema has
@@ -30,22 +32,18 @@ export type OpenDatabaseOptions = {
 const parseBigInt = (value: string) => BigInt(value);
 
 /** Opens Postgres when a URL is given, else the embedded PGlite. */
-export async function openDatabase(
-	options: OpenDatabaseOptions,
-): Promise<Database> {
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
 	if (options.databaseUrl) {
 		const pool = new pg.Pool({
 			connectionString: options.databaseUrl,
 			max: options.poolSize ?? 10,
 			application_name: options.applicationName ?? "aleph-oracle",
+			idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
 			types: {
 				getTypeParser: ((oid: number, format?: string) =>
 					oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC
 						? parseBigInt
-						: pg.types.getTypeParser(
-								oid,
-								format as "text",
-							)) as typeof pg.types.getTypeParser,
+						: pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
 			},
 		});
 		// An idle client losing its connection must not crash the process; the next query reconnects.

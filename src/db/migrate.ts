@@ -7,12 +7,8 @@ const MIGRATIONS_DIR = new URL("../../migrations/", import.meta.url);
 const MIGRATION_LOCK_KEY = 7_301_999_001;
 
 /** The SQL files of `migrations/`, in name order. */
-export async function listMigrations(): Promise<
-	{ name: string; sql: string }[]
-> {
-	const names = (await readdir(MIGRATIONS_DIR))
-		.filter((n) => n.endsWith(".sql"))
-		.sort();
+export async function listMigrations(): Promise<{ name: string; sql: string }[]> {
+	const names = (await readdir(MIGRATIONS_DIR)).filter((n) => n.endsWith(".sql")).sort();
 	return Promise.all(
 		names.map(async (name) => ({
 			name,
@@ -33,20 +29,12 @@ export async function migrate(db: Db): Promise<string[]> {
 		await sql`create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())`.execute(
 			trx,
 		);
-		const done = new Set(
-			(
-				await sql<{ name: string }>`select name from schema_migrations`.execute(
-					trx,
-				)
-			).rows.map((r) => r.name),
-		);
+		const done = new Set((await sql<{ name: string }>`select name from schema_migrations`.execute(trx)).rows.map((r) => r.name));
 		const applied: string[] = [];
 		for (const migration of migrations) {
 			if (done.has(migration.name)) continue;
 			await sql.raw(migration.sql).execute(trx);
-			await sql`insert into schema_migrations (name) values (${migration.name})`.execute(
-				trx,
-			);
+			await sql`insert into schema_migrations (name) values (${migration.name})`.execute(trx);
 			applied.push(migration.name);
 		}
 		return applied;

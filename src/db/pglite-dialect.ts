@@ -86,9 +86,7 @@ class PgliteConnection implements DatabaseConnection {
 				numAffectedRows: BigInt(last?.affectedRows ?? 0),
 			};
 		}
-		const result = await this.#client.query<R>(compiledQuery.sql, [
-			...compiledQuery.parameters,
-		]);
+		const result = await this.#client.query<R>(compiledQuery.sql, [...compiledQuery.parameters]);
 		return {
 			rows: result.rows,
 			numAffectedRows: BigInt(result.affectedRows ?? 0),

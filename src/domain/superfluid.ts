@@ -45,17 +45,8 @@ export function lockedDeposit(account: StreamAccount): bigint {
  * through transfers and the CFA: `settled + netFlowRate × (t − updatedAt) − max(0, deposit − owedDeposit)`,
  * where settled = `transferred` (sum of Transfer values in and out) + `streamed`.
  */
-export function availableBalance(
-	transferred: bigint,
-	account: StreamAccount,
-	t: bigint,
-): bigint {
-	return (
-		transferred +
-		account.streamed +
-		account.netFlowRate * (t - account.updatedAt) -
-		lockedDeposit(account)
-	);
+export function availableBalance(transferred: bigint, account: StreamAccount, t: bigint): bigint {
+	return transferred + account.streamed + account.netFlowRate * (t - account.updatedAt) - lockedDeposit(account);
 }
 
 /**
@@ -63,10 +54,7 @@ export function availableBalance(
  * net flow is not negative. When it is already critical at `updatedAt`, returns the first
  * second it was critical, which may be `updatedAt` itself or earlier.
  */
-export function criticalAt(
-	transferred: bigint,
-	account: StreamAccount,
-): bigint | null {
+export function criticalAt(transferred: bigint, account: StreamAccount): bigint | null {
 	if (account.netFlowRate >= 0n) return null;
 	const base = transferred + account.streamed - lockedDeposit(account);
 	const rate = -account.netFlowRate;

@@ -22,14 +22,10 @@ export function createRangeSizer(initial: number, max: number): RangeSizer {
 			return size;
 		},
 		succeeded(blocks) {
-			if (blocks >= size)
-				size = Math.min(ceiling, Math.max(size + 1, Math.floor(size * 1.1)));
+			if (blocks >= size) size = Math.min(ceiling, Math.max(size + 1, Math.floor(size * 1.1)));
 		},
 		refused(blocks, error) {
-			if (
-				error.suggestedBlocks !== undefined &&
-				error.suggestedBlocks < blocks
-			) {
+			if (error.suggestedBlocks !== undefined && error.suggestedBlocks < blocks) {
 				ceiling = Math.max(1, error.suggestedBlocks);
 				size = ceiling;
 			} else {
@@ -68,10 +64,7 @@ export async function* fetchRanges<T>(options: {
 		} catch (error) {
 			if (!(error instanceof LogRangeError)) throw error;
 			if (blocks === 1)
-				throw new RetryableError(
-					`the provider refuses the logs of block ${from} alone: ${error.message}`,
-					{ cause: error },
-				);
+				throw new RetryableError(`the provider refuses the logs of block ${from} alone: ${error.message}`, { cause: error });
 			const size = BigInt(Math.min(sizer.refused(blocks, error), blocks - 1));
 			const parts: T[] = [];
 			for (let start = from; start <= to; start += size) {
@@ -86,10 +79,7 @@ export async function* fetchRanges<T>(options: {
 		while (queue.length > 0 || next <= to) {
 			while (queue.length < inFlight && next <= to) {
 				const start = next;
-				const end =
-					start + BigInt(sizer.size) - 1n < to
-						? start + BigInt(sizer.size) - 1n
-						: to;
+				const end = start + BigInt(sizer.size) - 1n < to ? start + BigInt(sizer.size) - 1n : to;
 				next = end + 1n;
 				const task = fetchSplitting(start, end).then((value) => ({
 					from: start,

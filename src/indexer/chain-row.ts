@@ -11,27 +11,15 @@ import { addToBalances, type Cursor, enqueueTouched } from "./store.ts";
  * `startBlock − 1` as transfers from the zero address with negative log indexes), or checks that
  * the database indexes the same token on the same chain as configured.
  */
-export async function initChainRow(
-	db: Db,
-	chain: ChainConfig,
-): Promise<Cursor> {
+export async function initChainRow(db: Db, chain: ChainConfig): Promise<Cursor> {
 	return db.transaction().execute(async (trx) => {
-		const row = await trx
-			.selectFrom("chains")
-			.selectAll()
-			.where("chain", "=", chain.name)
-			.forUpdate()
-			.executeTakeFirst();
+		const row = await trx.selectFrom("chains").selectAll().where("chain", "=", chain.name).forUpdate().executeTakeFirst();
 		if (row) {
 			const mismatch = [
-				row.chain_id !== BigInt(chain.chainId) &&
-					`chain id ${row.chain_id} (configured ${chain.chainId})`,
-				row.token !== chain.token &&
-					`token ${row.token} (configured ${chain.token})`,
-				(row.cfa ?? null) !== chain.cfa &&
-					`CFA ${row.cfa ?? "none"} (configured ${chain.cfa ?? "none"})`,
-				row.start_block !== chain.startBlock &&
-					`start block ${row.start_block} (configured ${chain.startBlock})`,
+				row.chain_id !== BigInt(chain.chainId) && `chain id ${row.chain_id} (configured ${chain.chainId})`,
+				row.token !== chain.token && `token ${row.token} (configured ${chain.token})`,
+				(row.cfa ?? null) !== chain.cfa && `CFA ${row.cfa ?? "none"} (configured ${chain.cfa ?? "none"})`,
+				row.start_block !== chain.startBlock && `start block ${row.start_block} (configured ${chain.startBlock})`,
 			].filter(Boolean);
 			if (mismatch.length > 0)
 				throw new PermanentError(
@@ -61,11 +49,7 @@ export async function initChainRow(
 	});
 }
 
-async function writeGenesis(
-	trx: Transaction<Tables>,
-	chain: ChainConfig,
-	block: bigint,
-) {
+async function writeGenesis(trx: Transaction<Tables>, chain: ChainConfig, block: bigint) {
 	if (chain.genesis.length === 0) return;
 	await trx
 		.insertInto("transfers")
@@ -83,17 +67,13 @@ async function writeGenesis(
 		)
 		.execute();
 	const deltas = new Map<string, bigint>();
-	for (const g of chain.genesis)
-		deltas.set(g.address, (deltas.get(g.address) ?? 0n) + g.amount);
+	for (const g of chain.genesis) deltas.set(g.address, (deltas.get(g.address) ?? 0n) + g.amount);
 	await addToBalances(trx, chain.name, deltas);
 	await enqueueTouched(trx, chain.name, [...deltas.keys()]);
 }
 
 /** Reads the cursor of a chain. */
-export async function readCursor(
-	db: Db | Transaction<Tables>,
-	chain: string,
-): Promise<Cursor & { timestamp: bigint | null }> {
+export async function readCursor(db: Db | Transaction<Tables>, chain: string): Promise<Cursor & { timestamp: bigint | null }> {
 	const row = await db
 		.selectFrom("chains")
 		.select(["indexed_block", "indexed_hash", "indexed_timestamp"])
@@ -110,14 +90,9 @@ export async function readCursor(
  * Takes (or confirms) the session advisory lock that makes this process the only writer of
  * the chain. Reentrant in the same session; false when another session holds it.
  */
-export async function tryLeadership(
-	db: Db | Transaction<Tables>,
-	chain: string,
-): Promise<boolean> {
+export async function tryLeadership(db: Db | Transaction<Tables>, chain: string): Promise<boolean> {
 	const { rows } = await sql<{
 		locked: boolean;
-	}>`select pg_try_advisory_lock(hashtext(${`aleph-oracle:watch:${chain}`})) as locked`.execute(
-		db,
-	);
+	}>`select pg_try_advisory_lock(hashtext(${`aleph-oracle:watch:${chain}`})) as locked`.execute(db);
 	return rows[0]?.locked === true;
 }

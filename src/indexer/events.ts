@@ -5,20 +5,15 @@ import { RpcDataError } from "../rpc/errors.ts";
 /** topic0 of the events the watcher reads (checked against their signatures in a test). */
 export const TOPICS = {
 	/** Transfer(address indexed from, address indexed to, uint256 value) */
-	transfer:
-		"0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef",
+	transfer: "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef",
 	/** FlowUpdated(address indexed token, address indexed sender, address indexed receiver, int96 flowRate, int256 totalSenderFlowRate, int256 totalReceiverFlowRate, bytes userData) */
-	flowUpdated:
-		"0x57269d2ebcccecdcc0d9d2c0a0b80ead95f344e28ec20f50f709811f209d4e0e",
+	flowUpdated: "0x57269d2ebcccecdcc0d9d2c0a0b80ead95f344e28ec20f50f709811f209d4e0e",
 	/** FlowUpdatedExtension(address indexed flowOperator, uint256 deposit) */
-	flowUpdatedExtension:
-		"0x71e0c98e270fc3084227b473f176924d5303ece8c639e679998a2d7dc8e70f74",
+	flowUpdatedExtension: "0x71e0c98e270fc3084227b473f176924d5303ece8c639e679998a2d7dc8e70f74",
 	/** AgreementLiquidatedV2(address indexed agreementClass, bytes32 id, address indexed liquidatorAccount, address indexed targetAccount, address rewardAmountReceiver, uint256 rewardAmount, int256 targetAccountBalanceDelta, bytes liquidationTypeData) */
-	agreementLiquidatedV2:
-		"0xb8381a3ce157650e06186e3e8f4dd4dc29236f2688b6eed1893d0a60d7c6386f",
+	agreementLiquidatedV2: "0xb8381a3ce157650e06186e3e8f4dd4dc29236f2688b6eed1893d0a60d7c6386f",
 	/** AgreementStateUpdated(address indexed agreementClass, address indexed account, uint256 slotId) */
-	agreementStateUpdated:
-		"0x30f416fa68fca014a0f334464c64b000ba53e99b6d2afdea9d5ca756372d5985",
+	agreementStateUpdated: "0x30f416fa68fca014a0f334464c64b000ba53e99b6d2afdea9d5ca756372d5985",
 } as const;
 
 type Base = {
@@ -63,21 +58,14 @@ export type AgreementStateEvent = Base & {
 	account: string;
 };
 
-export type ChainEvent =
-	| TransferEvent
-	| FlowEvent
-	| LiquidationEvent
-	| AgreementStateEvent;
+export type ChainEvent = TransferEvent | FlowEvent | LiquidationEvent | AgreementStateEvent;
 
 const TWO_255 = 1n << 255n;
 const TWO_256 = 1n << 256n;
 
-const topicAddress = (topic: string | undefined) =>
-	`0x${(topic ?? "").slice(26).toLowerCase()}`;
-const word = (data: string, i: number) =>
-	`0x${data.slice(2 + i * 64, 2 + (i + 1) * 64)}`;
-const wordAddress = (data: string, i: number) =>
-	`0x${data.slice(2 + i * 64 + 24, 2 + (i + 1) * 64).toLowerCase()}`;
+const topicAddress = (topic: string | undefined) => `0x${(topic ?? "").slice(26).toLowerCase()}`;
+const word = (data: string, i: number) => `0x${data.slice(2 + i * 64, 2 + (i + 1) * 64)}`;
+const wordAddress = (data: string, i: number) => `0x${data.slice(2 + i * 64 + 24, 2 + (i + 1) * 64).toLowerCase()}`;
 const signed = (hex: string) => {
 	const v = BigInt(hex);
 	return v >= TWO_255 ? v - TWO_256 : v;
@@ -94,9 +82,7 @@ function base(log: RpcLog): Base {
 
 function expect(log: RpcLog, topics: number, words: number) {
 	if (log.topics.length !== topics || log.data.length < 2 + words * 64) {
-		throw new RpcDataError(
-			`log ${log.transactionHash}#${Number(log.logIndex)} does not have the shape of its event`,
-		);
+		throw new RpcDataError(`log ${log.transactionHash}#${Number(log.logIndex)} does not have the shape of its event`);
 	}
 }
 
@@ -158,22 +144,16 @@ export function decodeLogs(input: DecodeInput): ChainEvent[] {
 		for (const log of input.extensionLogs ?? []) {
 			if (log.topics[0] !== TOPICS.flowUpdatedExtension) continue;
 			expect(log, 2, 1);
-			deposits.set(
-				`${log.transactionHash.toLowerCase()}:${Number(log.logIndex)}`,
-				{
-					deposit: BigInt(word(log.data, 0)),
-					operator: topicAddress(log.topics[1]),
-				},
-			);
+			deposits.set(`${log.transactionHash.toLowerCase()}:${Number(log.logIndex)}`, {
+				deposit: BigInt(word(log.data, 0)),
+				operator: topicAddress(log.topics[1]),
+			});
 		}
 		for (const log of input.flowLogs) {
 			expect(log, 4, 3);
 			const b = base(log);
 			const extension = deposits.get(`${b.txHash}:${b.logIndex + 1}`);
-			if (!extension)
-				throw new RpcDataError(
-					`FlowUpdated ${b.txHash}#${b.logIndex} has no FlowUpdatedExtension after it`,
-				);
+			if (!extension) throw new RpcDataError(`FlowUpdated ${b.txHash}#${b.logIndex} has no FlowUpdatedExtension after it`);
 			events.push({
 				...b,
 				kind: "flow",
@@ -187,9 +167,7 @@ export function decodeLogs(input: DecodeInput): ChainEvent[] {
 			});
 		}
 	}
-	return events.sort((a, b) =>
-		a.block === b.block ? a.logIndex - b.logIndex : a.block < b.block ? -1 : 1,
-	);
+	return events.sort((a, b) => (a.block === b.block ? a.logIndex - b.logIndex : a.block < b.block ? -1 : 1));
 }
 
 /** The accounts an event changes (never the zero address). */

@@ -33,22 +33,12 @@ export function createLogSource(chain: ChainConfig, rpc: RpcClient): LogSource {
 	const tokenFilter: LogFilter = chain.cfa
 		? {
 				address: chain.token,
-				topics: [
-					[
-						TOPICS.transfer,
-						TOPICS.agreementLiquidatedV2,
-						TOPICS.agreementStateUpdated,
-					],
-				],
+				topics: [[TOPICS.transfer, TOPICS.agreementLiquidatedV2, TOPICS.agreementStateUpdated]],
 			}
 		: { address: chain.token, topics: [TOPICS.transfer] };
 	const cfa = chain.cfa;
-	const flowFilter: LogFilter | null = cfa
-		? { address: cfa, topics: [TOPICS.flowUpdated, pad(chain.token)] }
-		: null;
-	const extensionFilter: LogFilter | null = cfa
-		? { address: cfa, topics: [TOPICS.flowUpdatedExtension] }
-		: null;
+	const flowFilter: LogFilter | null = cfa ? { address: cfa, topics: [TOPICS.flowUpdated, pad(chain.token)] } : null;
+	const extensionFilter: LogFilter | null = cfa ? { address: cfa, topics: [TOPICS.flowUpdatedExtension] } : null;
 	let logCount = 0;
 
 	async function decode(
@@ -60,33 +50,20 @@ export function createLogSource(chain: ChainConfig, rpc: RpcClient): LogSource {
 		logCount += tokenLogs.length + flowLogs.length;
 		const events = decodeLogs({ tokenLogs, flowLogs, extensionLogs, cfa });
 		// Stream arithmetic needs block times; providers that omit blockTimestamp in logs cost a header each.
-		const missing = [
-			...new Set(
-				events
-					.filter((e) => e.timestamp === null && e.kind !== "transfer")
-					.map((e) => e.block),
-			),
-		];
+		const missing = [...new Set(events.filter((e) => e.timestamp === null && e.kind !== "transfer").map((e) => e.block))];
 		if (missing.length > 0) {
 			const times = await headers(missing);
-			for (const e of events)
-				if (e.timestamp === null && e.kind !== "transfer")
-					e.timestamp = times.get(e.block) ?? null;
+			for (const e of events) if (e.timestamp === null && e.kind !== "transfer") e.timestamp = times.get(e.block) ?? null;
 		}
 		return events;
 	}
 
 	async function headersByNumber(numbers: bigint[], signal?: AbortSignal) {
-		const blocks = await Promise.all(
-			numbers.map((n) => eth_getBlockByNumber(rpc, n)),
-		);
+		const blocks = await Promise.all(numbers.map((n) => eth_getBlockByNumber(rpc, n)));
 		signal?.throwIfAborted();
 		return new Map(
 			blocks.map((b, i) => {
-				if (!b)
-					throw new BlockNotFoundError(
-						`block ${numbers[i]} is unknown to the RPC`,
-					);
+				if (!b) throw new BlockNotFoundError(`block ${numbers[i]} is unknown to the RPC`);
 				return [b.number, b.timestamp];
 			}),
 		);
@@ -106,35 +83,18 @@ export function createLogSource(chain: ChainConfig, rpc: RpcClient): LogSource {
 				// eth_getLogs returns logs in chain order: the first and last bound the blocks to look at.
 				const lo = BigInt((flowLogs[0] as RpcLog).blockNumber);
 				const hi = BigInt((flowLogs.at(-1) as RpcLog).blockNumber);
-				extensionLogs = await eth_getLogsRange(
-					rpc,
-					extensionFilter,
-					lo,
-					hi,
-					signal,
-				);
+				extensionLogs = await eth_getLogsRange(rpc, extensionFilter, lo, hi, signal);
 			}
-			return decode(tokenLogs, flowLogs, extensionLogs, (n) =>
-				headersByNumber(n, signal),
-			);
+			return decode(tokenLogs, flowLogs, extensionLogs, (n) => headersByNumber(n, signal));
 		},
 		async block(block, signal) {
 			const [tokenLogs, flowLogs] = await Promise.all([
 				eth_getLogsAtBlock(rpc, tokenFilter, block.hash, signal),
-				flowFilter
-					? eth_getLogsAtBlock(rpc, flowFilter, block.hash, signal)
-					: [],
+				flowFilter ? eth_getLogsAtBlock(rpc, flowFilter, block.hash, signal) : [],
 			]);
 			const extensionLogs =
-				extensionFilter && flowLogs.length > 0
-					? await eth_getLogsAtBlock(rpc, extensionFilter, block.hash, signal)
-					: [];
-			const events = await decode(
-				tokenLogs,
-				flowLogs,
-				extensionLogs,
-				async () => new Map([[block.number, block.timestamp]]),
-			);
+				extensionFilter && flowLogs.length > 0 ? await eth_getLogsAtBlock(rpc, extensionFilter, block.hash, signal) : [];
+			const events = await decode(tokenLogs, flowLogs, extensionLogs, async () => new Map([[block.number, block.timestamp]]));
 			for (const e of events) e.timestamp ??= block.timestamp;
 			return events;
 		},

@@ -27,8 +27,7 @@ export function createProgress(reportEveryMs = 2_000) {
 			logs += newLogs;
 			const t = performance.now();
 			samples.push({ t, block, logs });
-			while (samples.length > 2 && (samples[0] as { t: number }).t < t - 10_000)
-				samples.shift();
+			while (samples.length > 2 && (samples[0] as { t: number }).t < t - 10_000) samples.shift();
 		},
 		due() {
 			const now = performance.now();
@@ -43,19 +42,14 @@ export function createProgress(reportEveryMs = 2_000) {
 			const first = samples[0];
 			const last = samples.at(-1);
 			const seconds = first && last ? (last.t - first.t) / 1000 : 0;
-			const blocksPerSecond =
-				first && last && seconds > 0
-					? Number(last.block - first.block) / seconds
-					: 0;
-			const logsPerSecond =
-				first && last && seconds > 0 ? (last.logs - first.logs) / seconds : 0;
+			const blocksPerSecond = first && last && seconds > 0 ? Number(last.block - first.block) / seconds : 0;
+			const logsPerSecond = first && last && seconds > 0 ? (last.logs - first.logs) / seconds : 0;
 			const remaining = Number(target - indexed);
 			return {
 				phase: "backfill",
 				blocksPerSecond: Math.round(blocksPerSecond),
 				logsPerSecond: Math.round(logsPerSecond),
-				etaSeconds:
-					blocksPerSecond > 0 ? Math.ceil(remaining / blocksPerSecond) : null,
+				etaSeconds: blocksPerSecond > 0 ? Math.ceil(remaining / blocksPerSecond) : null,
 			};
 		},
 	};

@@ -1,12 +1,7 @@
 import { sql, type Transaction } from "kysely";
 import type { Tables } from "../db/schema.ts";
 import type { LightBlock } from "../rpc/actions.ts";
-import {
-	addToBalances,
-	type Cursor,
-	enqueueTouched,
-	moveCursor,
-} from "./store.ts";
+import { addToBalances, type Cursor, enqueueTouched, moveCursor } from "./store.ts";
 
 /**
  * Undoes everything derived from blocks above `ancestor`, in the caller's transaction: transfers
@@ -31,32 +26,18 @@ export async function rollbackTo(
 			select from_address as address, -value as delta from transfers where chain = ${chain} and block_number > ${above}
 			union all
 			select to_address, value from transfers where chain = ${chain} and block_number > ${above}
-		) d where address <> '0x0000000000000000000000000000000000000000' group by address`.execute(
-		trx,
-	);
-	await trx
-		.deleteFrom("transfers")
-		.where("chain", "=", chain)
-		.where("block_number", ">", above)
-		.execute();
-	await addToBalances(
-		trx,
-		chain,
-		new Map(deltas.rows.map((r) => [r.address, -r.delta])),
-	);
+		) d where address <> '0x0000000000000000000000000000000000000000' group by address`.execute(trx);
+	await trx.deleteFrom("transfers").where("chain", "=", chain).where("block_number", ">", above).execute();
+	await addToBalances(trx, chain, new Map(deltas.rows.map((r) => [r.address, -r.delta])));
 
 	const accounts = (
 		await sql<{
 			address: string;
-		}>`delete from stream_account_history where chain = ${chain} and block_number > ${above} returning address`.execute(
-			trx,
-		)
+		}>`delete from stream_account_history where chain = ${chain} and block_number > ${above} returning address`.execute(trx)
 	).rows.map((r) => r.address);
 	const affected = [...new Set(accounts)];
 	if (affected.length > 0) {
-		await sql`delete from stream_accounts where chain = ${chain} and address = any(${affected}::text[])`.execute(
-			trx,
-		);
+		await sql`delete from stream_accounts where chain = ${chain} and address = any(${affected}::text[])`.execute(trx);
 		await sql`insert into stream_accounts (chain, address, streamed, net_flow_rate, deposit, owed_deposit, updated_at, updated_block)
 			select distinct on (address) chain, address, streamed, net_flow_rate, deposit, owed_deposit, updated_at, block_number
 			from stream_account_history where chain = ${chain} and address = any(${affected}::text[])
@@ -67,17 +48,13 @@ export async function rollbackTo(
 		await sql<{
 			sender: string;
 			receiver: string;
-		}>`delete from flow_updates where chain = ${chain} and block_number > ${above} returning sender, receiver`.execute(
-			trx,
-		)
+		}>`delete from flow_updates where chain = ${chain} and block_number > ${above} returning sender, receiver`.execute(trx)
 	).rows;
 	if (pairs.length > 0) {
 		const senders = pairs.map((p) => p.sender);
 		const receivers = pairs.map((p) => p.receiver);
 		await sql`delete from flows f using unnest(${senders}::text[], ${receivers}::text[]) as p(sender, receiver)
-			where f.chain = ${chain} and f.sender = p.sender and f.receiver = p.receiver`.execute(
-			trx,
-		);
+			where f.chain = ${chain} and f.sender = p.sender and f.receiver = p.receiver`.execute(trx);
 		await sql`insert into flows (chain, sender, receiver, flow_rate, deposit, owed_deposit, opened_at, updated_at, updated_block)
 			select chain, sender, receiver, flow_rate, deposit, 0, opened_at, block_timestamp, block_number from (
 				select distinct on (u.sender, u.receiver) u.* from flow_updates u
@@ -89,36 +66,17 @@ export async function rollbackTo(
 	const liquidated = (
 		await sql<{
 			target: string;
-		}>`delete from liquidations where chain = ${chain} and block_number > ${above} returning target`.execute(
-			trx,
-		)
+		}>`delete from liquidations where chain = ${chain} and block_number > ${above} returning target`.execute(trx)
 	).rows.map((r) => r.target);
 	const flagged = (
 		await sql<{
 			address: string;
-		}>`delete from agreement_flags where chain = ${chain} and block_number > ${above} returning address`.execute(
-			trx,
-		)
+		}>`delete from agreement_flags where chain = ${chain} and block_number > ${above} returning address`.execute(trx)
 	).rows.map((r) => r.address);
-	await trx
-		.deleteFrom("stream_reconciliations")
-		.where("chain", "=", chain)
-		.where("block_number", ">", above)
-		.execute();
-	await trx
-		.deleteFrom("blocks")
-		.where("chain", "=", chain)
-		.where("number", ">", above)
-		.execute();
+	await trx.deleteFrom("stream_reconciliations").where("chain", "=", chain).where("block_number", ">", above).execute();
+	await trx.deleteFrom("blocks").where("chain", "=", chain).where("number", ">", above).execute();
 
-	const touched = [
-		...new Set([
-			...deltas.rows.map((r) => r.address),
-			...affected,
-			...liquidated,
-			...flagged,
-		]),
-	];
+	const touched = [...new Set([...deltas.rows.map((r) => r.address), ...affected, ...liquidated, ...flagged])];
 	await enqueueTouched(trx, chain, touched);
 	return touched;
 }

@@ -4,12 +4,7 @@ import { ZERO_ADDRESS } from "../lib/address.ts";
 import { BaseError } from "../lib/errors.ts";
 import type { LightBlock } from "../rpc/actions.ts";
 import { type ChainEvent, type FlowEvent, touchedAccounts } from "./events.ts";
-import {
-	applyFlowEvents,
-	type Flow,
-	flowKey,
-	type TrackedAccount,
-} from "./stream-state.ts";
+import { applyFlowEvents, type Flow, flowKey, type TrackedAccount } from "./stream-state.ts";
 
 type Trx = Transaction<Tables>;
 
@@ -41,19 +36,9 @@ const str = (v: bigint | number | null) => (v === null ? null : v.toString());
  * history, liquidations, agreement flags, kept block headers, the outbox of touched accounts and
  * the cursor — in the caller's transaction. Returns the touched accounts.
  */
-export async function writeBatch(
-	trx: Trx,
-	batch: BatchWrite,
-): Promise<string[]> {
+export async function writeBatch(trx: Trx, batch: BatchWrite): Promise<string[]> {
 	const { chain } = batch;
-	await moveCursor(
-		trx,
-		chain,
-		batch.from,
-		batch.to,
-		batch.head,
-		batch.finalized,
-	);
+	await moveCursor(trx, chain, batch.from, batch.to, batch.head, batch.finalized);
 
 	const transfers = batch.events.filter((e) => e.kind === "transfer");
 	if (transfers.length > 0) {
@@ -63,17 +48,13 @@ export async function writeBatch(
 		);
 		const deltas = new Map<string, bigint>();
 		for (const e of transfers) {
-			if (e.from !== ZERO_ADDRESS)
-				deltas.set(e.from, (deltas.get(e.from) ?? 0n) - e.value);
-			if (e.to !== ZERO_ADDRESS)
-				deltas.set(e.to, (deltas.get(e.to) ?? 0n) + e.value);
+			if (e.from !== ZERO_ADDRESS) deltas.set(e.from, (deltas.get(e.from) ?? 0n) - e.value);
+			if (e.to !== ZERO_ADDRESS) deltas.set(e.to, (deltas.get(e.to) ?? 0n) + e.value);
 		}
 		await addToBalances(trx, chain, deltas);
 	}
 
-	const flowEvents = batch.events.filter(
-		(e): e is FlowEvent => e.kind === "flow",
-	);
+	const flowEvents = batch.events.filter((e): e is FlowEvent => e.kind === "flow");
 	if (flowEvents.length > 0) await writeFlowEvents(trx, chain, flowEvents);
 
 	const liquidations = batch.events.filter((e) => e.kind === "liquidation");
@@ -119,13 +100,11 @@ export async function writeBatch(
 				})),
 			)
 			.onConflict((oc) =>
-				oc
-					.columns(["chain", "number"])
-					.doUpdateSet((eb) => ({
-						hash: eb.ref("excluded.hash"),
-						parent_hash: eb.ref("excluded.parent_hash"),
-						timestamp: eb.ref("excluded.timestamp"),
-					})),
+				oc.columns(["chain", "number"]).doUpdateSet((eb) => ({
+					hash: eb.ref("excluded.hash"),
+					parent_hash: eb.ref("excluded.parent_hash"),
+					timestamp: eb.ref("excluded.timestamp"),
+				})),
 			)
 			.execute();
 	}
@@ -142,14 +121,7 @@ export async function writeBatch(
 }
 
 /** Moves the cursor from `from` to `to`, or throws `CursorMovedError` if it is not at `from`. */
-export async function moveCursor(
-	trx: Trx,
-	chain: string,
-	from: Cursor,
-	to: LightBlock,
-	head: bigint,
-	finalized: bigint,
-): Promise<void> {
+export async function moveCursor(trx: Trx, chain: string, from: Cursor, to: LightBlock, head: bigint, finalized: bigint): Promise<void> {
 	const result = await trx
 		.updateTable("chains")
 		.set({
@@ -165,40 +137,22 @@ export async function moveCursor(
 		.where(sql<boolean>`indexed_hash is not distinct from ${from.hash}`)
 		.executeTakeFirst();
 	if (result.numUpdatedRows !== 1n)
-		throw new CursorMovedError(
-			`the cursor of ${chain} is no longer at block ${from.number}: another writer is active`,
-		);
+		throw new CursorMovedError(`the cursor of ${chain} is no longer at block ${from.number}: another writer is active`);
 }
 
-export async function addToBalances(
-	trx: Trx,
-	chain: string,
-	deltas: Map<string, bigint>,
-): Promise<void> {
+export async function addToBalances(trx: Trx, chain: string, deltas: Map<string, bigint>): Promise<void> {
 	if (deltas.size === 0) return;
 	await sql`insert into balances (chain, address, amount)
 		select ${chain}, * from unnest(${[...deltas.keys()]}::text[], ${[...deltas.values()].map(str)}::numeric[])
-		on conflict (chain, address) do update set amount = balances.amount + excluded.amount`.execute(
-		trx,
-	);
+		on conflict (chain, address) do update set amount = balances.amount + excluded.amount`.execute(trx);
 }
 
-export async function enqueueTouched(
-	trx: Trx,
-	chain: string,
-	addresses: string[],
-): Promise<void> {
+export async function enqueueTouched(trx: Trx, chain: string, addresses: string[]): Promise<void> {
 	if (addresses.length === 0) return;
-	await sql`insert into outbox (address, chain) select a, ${chain} from unnest(${addresses}::text[]) as a`.execute(
-		trx,
-	);
+	await sql`insert into outbox (address, chain) select a, ${chain} from unnest(${addresses}::text[]) as a`.execute(trx);
 }
 
-async function writeFlowEvents(
-	trx: Trx,
-	chain: string,
-	events: FlowEvent[],
-): Promise<void> {
+async function writeFlowEvents(trx: Trx, chain: string, events: FlowEvent[]): Promise<void> {
 	const addresses = [...new Set(events.flatMap((e) => [e.sender, e.receiver]))];
 	const senders = events.map((e) => e.sender);
 	const receivers = events.map((e) => e.receiver);
@@ -222,9 +176,7 @@ async function writeFlowEvents(
 	const flowRows = await sql<
 		Tables["flows"]
 	>`select f.* from flows f join unnest(${senders}::text[], ${receivers}::text[]) as p(sender, receiver)
-		on f.sender = p.sender and f.receiver = p.receiver where f.chain = ${chain}`.execute(
-		trx,
-	);
+		on f.sender = p.sender and f.receiver = p.receiver where f.chain = ${chain}`.execute(trx);
 	for (const row of flowRows.rows) {
 		flows.set(flowKey(row.sender, row.receiver), {
 			flowRate: row.flow_rate,
@@ -249,9 +201,7 @@ async function writeFlowEvents(
 	await sql`insert into stream_account_history (chain, address, block_number, log_index, streamed, net_flow_rate, deposit, owed_deposit, updated_at)
 		select ${chain}, * from unnest(${history.map((h) => h.address)}::text[], ${history.map((h) => str(h.block))}::int8[], ${history.map((h) => h.logIndex)}::int4[],
 		${history.map((h) => str(h.streamed))}::numeric[], ${history.map((h) => str(h.netFlowRate))}::numeric[], ${history.map((h) => str(h.deposit))}::numeric[],
-		${history.map((h) => str(h.owedDeposit))}::numeric[], ${history.map((h) => str(h.updatedAt))}::int8[])`.execute(
-		trx,
-	);
+		${history.map((h) => str(h.owedDeposit))}::numeric[], ${history.map((h) => str(h.updatedAt))}::int8[])`.execute(trx);
 
 	await upsertStreamAccounts(trx, chain, accounts, new Set(addresses));
 	await replaceFlows(trx, chain, flows);
@@ -270,31 +220,19 @@ export async function upsertStreamAccounts(
 		select ${chain}, * from unnest(${rows.map(([a]) => a)}::text[], ${rows.map(([, s]) => str(s.streamed))}::numeric[], ${rows.map(([, s]) => str(s.netFlowRate))}::numeric[],
 		${rows.map(([, s]) => str(s.deposit))}::numeric[], ${rows.map(([, s]) => str(s.owedDeposit))}::numeric[], ${rows.map(([, s]) => str(s.updatedAt))}::int8[], ${rows.map(([, s]) => str(s.updatedBlock))}::int8[])
 		on conflict (chain, address) do update set streamed = excluded.streamed, net_flow_rate = excluded.net_flow_rate, deposit = excluded.deposit,
-		owed_deposit = excluded.owed_deposit, updated_at = excluded.updated_at, updated_block = excluded.updated_block`.execute(
-		trx,
-	);
+		owed_deposit = excluded.owed_deposit, updated_at = excluded.updated_at, updated_block = excluded.updated_block`.execute(trx);
 }
 
 /** Writes the given flows: open ones are upserted, closed ones (null) deleted. */
-export async function replaceFlows(
-	trx: Trx,
-	chain: string,
-	flows: Map<string, Flow | null>,
-): Promise<void> {
+export async function replaceFlows(trx: Trx, chain: string, flows: Map<string, Flow | null>): Promise<void> {
 	const pairs = [...flows.keys()].map((k) => k.split(":") as [string, string]);
 	if (pairs.length === 0) return;
 	await sql`delete from flows f using unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[]) as p(sender, receiver)
-		where f.chain = ${chain} and f.sender = p.sender and f.receiver = p.receiver`.execute(
-		trx,
-	);
-	const open = [...flows]
-		.filter((entry): entry is [string, Flow] => entry[1] !== null)
-		.map(([key, f]) => ({ pair: key.split(":"), f }));
+		where f.chain = ${chain} and f.sender = p.sender and f.receiver = p.receiver`.execute(trx);
+	const open = [...flows].filter((entry): entry is [string, Flow] => entry[1] !== null).map(([key, f]) => ({ pair: key.split(":"), f }));
 	if (open.length === 0) return;
 	await sql`insert into flows (chain, sender, receiver, flow_rate, deposit, owed_deposit, opened_at, updated_at, updated_block)
 		select ${chain}, * from unnest(${open.map((o) => o.pair[0])}::text[], ${open.map((o) => o.pair[1])}::text[], ${open.map((o) => str(o.f.flowRate))}::numeric[],
 		${open.map((o) => str(o.f.deposit))}::numeric[], ${open.map((o) => str(o.f.owedDeposit))}::numeric[], ${open.map((o) => str(o.f.openedAt))}::int8[],
-		${open.map((o) => str(o.f.updatedAt))}::int8[], ${open.map((o) => str(o.f.updatedBlock))}::int8[])`.execute(
-		trx,
-	);
+		${open.map((o) => str(o.f.updatedAt))}::int8[], ${open.map((o) => str(o.f.updatedBlock))}::int8[])`.execute(trx);
 }

@@ -1,8 +1,4 @@
-import {
-	EMPTY_STREAM_ACCOUNT,
-	type StreamAccount,
-	settle,
-} from "../domain/superfluid.ts";
+import { EMPTY_STREAM_ACCOUNT, type StreamAccount, settle } from "../domain/superfluid.ts";
 import type { FlowEvent } from "./events.ts";
 
 /** An open flow, as stored in `flows`. */
@@ -27,8 +23,7 @@ export type AccountHistoryRow = TrackedAccount & {
 	logIndex: number;
 };
 
-export const flowKey = (sender: string, receiver: string) =>
-	`${sender}:${receiver}`;
+export const flowKey = (sender: string, receiver: string) => `${sender}:${receiver}`;
 
 /**
  * Applies FlowUpdated events, in chain order, to the CFA state of the accounts and flows they
@@ -46,15 +41,11 @@ export function applyFlowEvents(
 	const history: AccountHistoryRow[] = [];
 	for (const event of events) {
 		const t = event.timestamp;
-		if (t === null)
-			throw new Error(
-				`flow event ${event.txHash}#${event.logIndex} has no block timestamp`,
-			);
+		if (t === null) throw new Error(`flow event ${event.txHash}#${event.logIndex} has no block timestamp`);
 		const key = flowKey(event.sender, event.receiver);
 		const previous = flows.get(key) ?? null;
 		const previousDeposit = previous?.deposit ?? 0n;
-		const openedAt =
-			event.flowRate === 0n ? null : previous ? previous.openedAt : t;
+		const openedAt = event.flowRate === 0n ? null : previous ? previous.openedAt : t;
 		flows.set(
 			key,
 			openedAt === null
@@ -75,11 +66,7 @@ export function applyFlowEvents(
 		});
 
 		const sides: [string, bigint, bigint][] = [
-			[
-				event.sender,
-				event.totalSenderFlowRate,
-				event.deposit - previousDeposit,
-			],
+			[event.sender, event.totalSenderFlowRate, event.deposit - previousDeposit],
 			[event.receiver, event.totalReceiverFlowRate, 0n],
 		];
 		for (const [address, netFlowRate, depositChange] of sides) {

@@ -2,11 +2,11 @@ import { sql } from "kysely";
 import type { ChainConfig } from "../config/env.ts";
 import type { Db } from "../db/database.ts";
 import type { WatcherProgress } from "../db/schema.ts";
-import { BaseError, describeError, PermanentError } from "../lib/errors.ts";
+import { BaseError, ConfigError, describeError, PermanentError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import { backoffMs, sleep } from "../lib/sleep.ts";
-import { eth_getBlockByNumber, type LightBlock } from "../rpc/actions.ts";
+import { eth_chainId, eth_getBlockByNumber, type LightBlock } from "../rpc/actions.ts";
 import type { RpcClient } from "../rpc/client.ts";
 import { BlockNotFoundError } from "../rpc/errors.ts";
 import { createRangeSizer, fetchRanges } from "./block-ranges.ts";
@@ -33,7 +33,10 @@ export type ChainWatcher = {
 
 export type CreateChainWatcherParameters = {
 	chain: ChainConfig;
-	/** A database handle used by this watcher only (its session holds the writer lock). */
+	/**
+	 * A database handle used by this watcher only. On Postgres it must have exactly one
+	 * connection: that session holds the chain's writer lock and makes every write.
+	 */
 	db: Db;
 	rpc: RpcClient;
 	logger: Logger;
@@ -55,24 +58,11 @@ export type CreateChainWatcherParameters = {
  * cursor, so a crash at any point loses nothing and applies nothing twice. Only the process
  * holding the chain's advisory lock writes; others stand by.
  */
-export function createChainWatcher(
-	parameters: CreateChainWatcherParameters,
-): ChainWatcher {
-	const {
-		chain,
-		db,
-		rpc,
-		metrics,
-		inFlight = 4,
-		onCommit,
-		standbyPollMs = 2_000,
-	} = parameters;
+export function createChainWatcher(parameters: CreateChainWatcherParameters): ChainWatcher {
+	const { chain, db, rpc, metrics, inFlight = 4, onCommit, standbyPollMs = 2_000 } = parameters;
 	const logger = parameters.logger.child({ chain: chain.name });
 	const source = createLogSource(chain, rpc);
-	const sizer = createRangeSizer(
-		parameters.initialRange ?? 500,
-		chain.maxBlockRange,
-	);
+	const sizer = createRangeSizer(parameters.initialRange ?? 500, chain.maxBlockRange);
 	const progress = createProgress();
 	const controller = new AbortController();
 	const signal = controller.signal;
@@ -80,18 +70,9 @@ export function createChainWatcher(
 	let leader = false;
 	const finality = BigInt(chain.finalityBlocks);
 
-	async function commit(
-		from: Cursor,
-		to: LightBlock,
-		events: ChainEvent[],
-		head: bigint,
-		keep: LightBlock[],
-	) {
+	async function commit(from: Cursor, to: LightBlock, events: ChainEvent[], head: bigint, keep: LightBlock[]) {
 		const touched = await db.transaction().execute(async (trx) => {
-			if (!(await tryLeadership(trx, chain.name)))
-				throw new LostLeadershipError(
-					`another process holds the writer lock of ${chain.name}`,
-				);
+			if (!(await tryLeadership(trx, chain.name))) throw new LostLeadershipError(`another process holds the writer lock of ${chain.name}`);
 			return writeBatch(trx, {
 				chain: chain.name,
 				from,
@@ -124,12 +105,8 @@ export function createChainWatcher(
 			sizer,
 			inFlight,
 			fetch: async (from, to) => {
-				const [events, header] = await Promise.all([
-					source.range(from, to, signal),
-					eth_getBlockByNumber(rpc, to),
-				]);
-				if (!header)
-					throw new BlockNotFoundError(`block ${to} is unknown to the RPC`);
+				const [events, header] = await Promise.all([source.range(from, to, signal), eth_getBlockByNumber(rpc, to)]);
+				if (!header) throw new BlockNotFoundError(`block ${to} is unknown to the RPC`);
 				return { events, header };
 			},
 			merge: (parts) => ({
@@ -138,9 +115,7 @@ export function createChainWatcher(
 			}),
 		})) {
 			if (signal.aborted) return;
-			await commit(cursor, range.value.header, range.value.events, head, [
-				range.value.header,
-			]);
+			await commit(cursor, range.value.header, range.value.events, head, [range.value.header]);
 			cursor = { number: range.to, hash: range.value.header.hash };
 			progress.advance(range.to, range.value.events.length);
 			if (progress.due()) {
@@ -171,12 +146,8 @@ export function createChainWatcher(
 	}
 
 	/** Applies the blocks after the cursor up to `head`, one at a time, by hash. */
-	async function followHead(
-		cursor: Cursor,
-		head: LightBlock,
-	): Promise<boolean> {
-		if (head.number === cursor.number && head.hash === cursor.hash)
-			return false;
+	async function followHead(cursor: Cursor, head: LightBlock): Promise<boolean> {
+		if (head.number === cursor.number && head.hash === cursor.hash) return false;
 		if (head.number <= cursor.number) {
 			await rollbackReorg(cursor, head.number);
 			return true;
@@ -216,17 +187,8 @@ export function createChainWatcher(
 			};
 			const touched = await db.transaction().execute(async (trx) => {
 				if (!(await tryLeadership(trx, chain.name)))
-					throw new LostLeadershipError(
-						`another process holds the writer lock of ${chain.name}`,
-					);
-				return rollbackTo(
-					trx,
-					chain.name,
-					cursor,
-					ancestor,
-					head,
-					head - finality,
-				);
+					throw new LostLeadershipError(`another process holds the writer lock of ${chain.name}`);
+				return rollbackTo(trx, chain.name, cursor, ancestor, head, head - finality);
 			});
 			metrics?.reorgs.inc({ chain: chain.name });
 			logger.warn(
@@ -274,8 +236,7 @@ export function createChainWatcher(
 				logger.info("Took the writer lock");
 				return;
 			}
-			if (!announced)
-				logger.info("Standing by: another process holds the writer lock");
+			if (!announced) logger.info("Standing by: another process holds the writer lock");
 			announced = true;
 			await sleep(standbyPollMs, signal);
 		}
@@ -287,8 +248,15 @@ export function createChainWatcher(
 		await standBy();
 		while (!signal.aborted) {
 			try {
-				if (!initialized) await initChainRow(db, chain);
-				initialized = true;
+				if (!initialized) {
+					const chainId = await eth_chainId(rpc);
+					if (chainId !== chain.chainId)
+						throw new ConfigError([
+							{ variable: `${chain.name}_CHAIN_ID`, message: `is ${chain.chainId} but the RPC serves chain id ${chainId}` },
+						]);
+					await initChainRow(db, chain);
+					initialized = true;
+				}
 				const head = await eth_getBlockByNumber(rpc, "latest");
 				if (!head) throw new BlockNotFoundError("the RPC has no latest block");
 				metrics?.headBlock.set({ chain: chain.name }, Number(head.number));
@@ -303,15 +271,9 @@ export function createChainWatcher(
 				failures = 0;
 			} catch (error) {
 				if (signal.aborted) return;
-				if (
-					error instanceof LostLeadershipError ||
-					error instanceof CursorMovedError
-				) {
+				if (error instanceof LostLeadershipError || error instanceof CursorMovedError) {
 					leader = false;
-					logger.warn(
-						{ err: describeError(error) },
-						"Lost the writer lock; standing by",
-					);
+					logger.warn({ err: describeError(error) }, "Lost the writer lock; standing by");
 					await standBy();
 					continue;
 				}

@@ -5,8 +5,7 @@ export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
 /** Lowercases an EVM address after checking its shape (any case accepted, checksum not enforced). */
 export function normalizeAddress(value: string): string {
-	if (!isAddress(value, { strict: false }))
-		throw new RangeError(`not an EVM address: "${value}"`);
+	if (!isAddress(value, { strict: false })) throw new RangeError(`not an EVM address: "${value}"`);
 	return value.toLowerCase();
 }
 

@@ -10,10 +10,7 @@ export function formatAleph(wei: bigint): string {
 	const negative = wei < 0n;
 	const abs = negative ? -wei : wei;
 	const whole = abs / ONE;
-	const fraction = (abs % ONE)
-		.toString()
-		.padStart(ALEPH_DECIMALS, "0")
-		.replace(/0+$/, "");
+	const fraction = (abs % ONE).toString().padStart(ALEPH_DECIMALS, "0").replace(/0+$/, "");
 	return `${negative ? "-" : ""}${whole}${fraction ? `.${fraction}` : ""}`;
 }
 
@@ -23,13 +20,9 @@ export function formatAleph(wei: bigint): string {
  */
 export function parseAleph(value: string): bigint {
 	const match = /^(-)?(\d+)(?:\.(\d{1,18}))?$/.exec(value.trim());
-	if (!match)
-		throw new RangeError(
-			`not an exact ALEPH amount with at most 18 decimals: "${value}"`,
-		);
+	if (!match) throw new RangeError(`not an exact ALEPH amount with at most 18 decimals: "${value}"`);
 	const [, sign, whole = "0", fraction = ""] = match;
-	const wei =
-		BigInt(whole) * ONE + BigInt(fraction.padEnd(ALEPH_DECIMALS, "0"));
+	const wei = BigInt(whole) * ONE + BigInt(fraction.padEnd(ALEPH_DECIMALS, "0"));
 	return sign ? -wei : wei;
 }
 

@@ -6,10 +6,7 @@
 export class BaseError extends Error {
 	override name = "BaseError";
 	readonly details: string[];
-	constructor(
-		message: string,
-		options: { cause?: unknown; details?: string[] } = {},
-	) {
+	constructor(message: string, options: { cause?: unknown; details?: string[] } = {}) {
 		super(message, { cause: options.cause });
 		this.details = options.details ?? [];
 	}

@@ -13,11 +13,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Exponential backoff with full jitter: a random delay in [base, min(cap, base × 2^attempt)]. */
-export function backoffMs(
-	attempt: number,
-	baseMs = 200,
-	capMs = 10_000,
-): number {
+export function backoffMs(attempt: number, baseMs = 200, capMs = 10_000): number {
 	const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
 	return baseMs + Math.random() * (ceiling - baseMs);
 }

@@ -1,12 +1,6 @@
 import type { RpcClient } from "./client.ts";
 import { hexToBigInt } from "./client.ts";
-import {
-	BlockNotFoundError,
-	LogRangeError,
-	parseLogRangeError,
-	RpcDataError,
-	RpcResponseError,
-} from "./errors.ts";
+import { BlockNotFoundError, LogRangeError, parseLogRangeError, RpcDataError, RpcResponseError } from "./errors.ts";
 
 /** The parts of a block header the watcher keeps. */
 export type LightBlock = {
@@ -47,8 +41,7 @@ export async function eth_blockNumber(rpc: RpcClient): Promise<bigint> {
 function toLightBlock(raw: unknown, what: string): LightBlock | null {
 	if (raw === null) return null;
 	const b = raw as Record<string, unknown>;
-	if (typeof b?.hash !== "string" || typeof b.parentHash !== "string")
-		throw new RpcDataError(`RPC returned a malformed block for ${what}`);
+	if (typeof b?.hash !== "string" || typeof b.parentHash !== "string") throw new RpcDataError(`RPC returned a malformed block for ${what}`);
 	return {
 		number: hexToBigInt(b.number, "block number"),
 		hash: b.hash.toLowerCase(),
@@ -58,32 +51,15 @@ function toLightBlock(raw: unknown, what: string): LightBlock | null {
 }
 
 /** The header of block `n` (or the latest), or null when the node does not have it. */
-export async function eth_getBlockByNumber(
-	rpc: RpcClient,
-	n: bigint | "latest",
-): Promise<LightBlock | null> {
-	const block = toLightBlock(
-		await rpc.request("eth_getBlockByNumber", [
-			n === "latest" ? n : toQuantity(n),
-			false,
-		]),
-		`block ${n}`,
-	);
-	if (block && n !== "latest" && block.number !== n)
-		throw new RpcDataError(`RPC answered block ${block.number} for block ${n}`);
+export async function eth_getBlockByNumber(rpc: RpcClient, n: bigint | "latest"): Promise<LightBlock | null> {
+	const block = toLightBlock(await rpc.request("eth_getBlockByNumber", [n === "latest" ? n : toQuantity(n), false]), `block ${n}`);
+	if (block && n !== "latest" && block.number !== n) throw new RpcDataError(`RPC answered block ${block.number} for block ${n}`);
 	return block;
 }
 
-export async function eth_getBlockByHash(
-	rpc: RpcClient,
-	hash: string,
-): Promise<LightBlock | null> {
-	const block = toLightBlock(
-		await rpc.request("eth_getBlockByHash", [hash, false]),
-		`block ${hash}`,
-	);
-	if (block && block.hash !== hash.toLowerCase())
-		throw new RpcDataError(`RPC answered block ${block.hash} for ${hash}`);
+export async function eth_getBlockByHash(rpc: RpcClient, hash: string): Promise<LightBlock | null> {
+	const block = toLightBlock(await rpc.request("eth_getBlockByHash", [hash, false]), `block ${hash}`);
+	if (block && block.hash !== hash.toLowerCase()) throw new RpcDataError(`RPC answered block ${block.hash} for ${hash}`);
 	return block;
 }
 
@@ -128,44 +104,22 @@ export async function eth_getLogsRange(
 }
 
 /** eth_getLogs of one block by hash; a block that is gone (reorged away) is a `BlockNotFoundError`. */
-export async function eth_getLogsAtBlock(
-	rpc: RpcClient,
-	filter: LogFilter,
-	blockHash: string,
-	signal?: AbortSignal,
-): Promise<RpcLog[]> {
+export async function eth_getLogsAtBlock(rpc: RpcClient, filter: LogFilter, blockHash: string, signal?: AbortSignal): Promise<RpcLog[]> {
 	let logs: RpcLog[];
 	try {
-		logs = await rpc.request<RpcLog[]>(
-			"eth_getLogs",
-			[{ address: filter.address, topics: filter.topics, blockHash }],
-			{ signal },
-		);
+		logs = await rpc.request<RpcLog[]>("eth_getLogs", [{ address: filter.address, topics: filter.topics, blockHash }], { signal });
 	} catch (error) {
-		if (
-			error instanceof RpcResponseError &&
-			!(error instanceof LogRangeError)
-		) {
-			throw new BlockNotFoundError(
-				`logs of block ${blockHash} unavailable: ${error.rpcMessage}`,
-				{ cause: error },
-			);
+		if (error instanceof RpcResponseError && !(error instanceof LogRangeError)) {
+			throw new BlockNotFoundError(`logs of block ${blockHash} unavailable: ${error.rpcMessage}`, { cause: error });
 		}
 		throw error;
 	}
-	checkLogs(
-		logs,
-		(log) => log.blockHash.toLowerCase() === blockHash.toLowerCase(),
-	);
+	checkLogs(logs, (log) => log.blockHash.toLowerCase() === blockHash.toLowerCase());
 	return logs;
 }
 
-function checkLogs(
-	logs: unknown,
-	belongs: (log: RpcLog) => boolean,
-): asserts logs is RpcLog[] {
-	if (!Array.isArray(logs))
-		throw new RpcDataError("eth_getLogs did not return an array");
+function checkLogs(logs: unknown, belongs: (log: RpcLog) => boolean): asserts logs is RpcLog[] {
+	if (!Array.isArray(logs)) throw new RpcDataError("eth_getLogs did not return an array");
 	for (const log of logs as RpcLog[]) {
 		if (
 			typeof log?.blockNumber !== "string" ||
@@ -177,27 +131,14 @@ function checkLogs(
 		) {
 			throw new RpcDataError("eth_getLogs returned a malformed log");
 		}
-		if (log.removed)
-			throw new RpcDataError("eth_getLogs returned a removed log");
-		if (!belongs(log))
-			throw new RpcDataError(
-				`eth_getLogs returned a log of block ${log.blockNumber} outside the request`,
-			);
+		if (log.removed) throw new RpcDataError("eth_getLogs returned a removed log");
+		if (!belongs(log)) throw new RpcDataError(`eth_getLogs returned a log of block ${log.blockNumber} outside the request`);
 	}
 }
 
 /** eth_call at a block; returns the raw hex result. */
-export async function eth_call(
-	rpc: RpcClient,
-	to: string,
-	data: string,
-	block: bigint | "latest",
-): Promise<string> {
-	const result = await rpc.request<unknown>("eth_call", [
-		{ to, data },
-		block === "latest" ? block : toQuantity(block),
-	]);
-	if (typeof result !== "string")
-		throw new RpcDataError("eth_call returned a non-string result");
+export async function eth_call(rpc: RpcClient, to: string, data: string, block: bigint | "latest"): Promise<string> {
+	const result = await rpc.request<unknown>("eth_call", [{ to, data }, block === "latest" ? block : toQuantity(block)]);
+	if (typeof result !== "string") throw new RpcDataError("eth_call returned a non-string result");
 	return result;
 }

@@ -4,11 +4,7 @@ import { RpcDataError, RpcResponseError, RpcTransportError } from "./errors.ts";
 
 export type RpcClient = {
 	/** Sends one JSON-RPC call, with retries across URLs; resolves with `result`. */
-	request<T>(
-		method: string,
-		params: unknown[],
-		options?: { signal?: AbortSignal; retries?: number },
-	): Promise<T>;
+	request<T>(method: string, params: unknown[], options?: { signal?: AbortSignal; retries?: number }): Promise<T>;
 	/** Calls made and failures seen, by method and kind (for metrics). */
 	readonly stats: RpcStats;
 };
@@ -40,27 +36,16 @@ const PERMANENT_CODES = new Set([-32600, -32601, -32602, -32700, 3]);
  * JSON-RPC errors are returned to the caller as `RpcResponseError` unless they look transient.
  * URLs never appear in errors or logs (they may carry API keys): only their index does.
  */
-export function createRpcClient(
-	parameters: CreateRpcClientParameters,
-): RpcClient {
-	const {
-		urls,
-		timeoutMs = 10_000,
-		retries = 6,
-		maxInFlight = 8,
-		logger,
-		observe,
-	} = parameters;
-	if (urls.length === 0)
-		throw new Error("createRpcClient needs at least one URL");
+export function createRpcClient(parameters: CreateRpcClientParameters): RpcClient {
+	const { urls, timeoutMs = 10_000, retries = 6, maxInFlight = 8, logger, observe } = parameters;
+	if (urls.length === 0) throw new Error("createRpcClient needs at least one URL");
 	const stats: RpcStats = { calls: new Map(), errors: new Map() };
 	let next = 0;
 	let id = 0;
 	let inFlight = 0;
 	const waiting: (() => void)[] = [];
 
-	const count = (map: Map<string, number>, key: string) =>
-		map.set(key, (map.get(key) ?? 0) + 1);
+	const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 
 	async function acquire() {
 		if (inFlight < maxInFlight) {
@@ -75,12 +60,7 @@ export function createRpcClient(
 		else inFlight--;
 	}
 
-	async function once<T>(
-		urlIndex: number,
-		method: string,
-		params: unknown[],
-		signal?: AbortSignal,
-	): Promise<T> {
+	async function once<T>(urlIndex: number, method: string, params: unknown[], signal?: AbortSignal): Promise<T> {
 		const started = performance.now();
 		const timeout = AbortSignal.timeout(timeoutMs);
 		let outcome = "ok";
@@ -105,45 +85,25 @@ export function createRpcClient(
 				text = await response.text();
 			} catch (error) {
 				outcome = timeout.aborted ? "timeout" : "network";
-				throw new RpcTransportError(
-					`${method} to RPC #${urlIndex}: body interrupted`,
-					{ cause: error },
-				);
+				throw new RpcTransportError(`${method} to RPC #${urlIndex}: body interrupted`, { cause: error });
 			}
 			if (!response.ok) {
 				outcome = `http_${response.status}`;
 				const error = parseBody(text)?.error;
 				// Some providers put a JSON-RPC error (e.g. a log-range refusal) in a 4xx/5xx body.
-				if (
-					error &&
-					typeof error.code === "number" &&
-					response.status !== 429 &&
-					response.status < 500
-				) {
-					throw new RpcResponseError(
-						method,
-						error.code,
-						String(error.message ?? ""),
-					);
+				if (error && typeof error.code === "number" && response.status !== 429 && response.status < 500) {
+					throw new RpcResponseError(method, error.code, String(error.message ?? ""));
 				}
-				throw new RpcTransportError(
-					`${method} to RPC #${urlIndex}: HTTP ${response.status}`,
-				);
+				throw new RpcTransportError(`${method} to RPC #${urlIndex}: HTTP ${response.status}`);
 			}
 			const body = parseBody(text);
 			if (!body || !("result" in body || "error" in body)) {
 				outcome = "bad_body";
-				throw new RpcTransportError(
-					`${method} to RPC #${urlIndex}: unparseable answer`,
-				);
+				throw new RpcTransportError(`${method} to RPC #${urlIndex}: unparseable answer`);
 			}
 			if (body.error) {
 				outcome = "rpc_error";
-				throw new RpcResponseError(
-					method,
-					Number(body.error.code),
-					String(body.error.message ?? ""),
-				);
+				throw new RpcResponseError(method, Number(body.error.code), String(body.error.message ?? ""));
 			}
 			return body.result as T;
 		} finally {
@@ -152,11 +112,7 @@ export function createRpcClient(
 		}
 	}
 
-	async function request<T>(
-		method: string,
-		params: unknown[],
-		options: { signal?: AbortSignal; retries?: number } = {},
-	): Promise<T> {
+	async function request<T>(method: string, params: unknown[], options: { signal?: AbortSignal; retries?: number } = {}): Promise<T> {
 		const maxAttempts = (options.retries ?? retries) + 1;
 		count(stats.calls, method);
 		for (let attempt = 0; ; attempt++) {
@@ -170,11 +126,8 @@ export function createRpcClient(
 			} finally {
 				release();
 			}
-			const retryable =
-				failure instanceof RpcTransportError ||
-				(failure instanceof RpcResponseError && isTransient(failure));
-			if (!retryable || attempt + 1 >= maxAttempts || options.signal?.aborted)
-				throw failure;
+			const retryable = failure instanceof RpcTransportError || (failure instanceof RpcResponseError && isTransient(failure));
+			if (!retryable || attempt + 1 >= maxAttempts || options.signal?.aborted) throw failure;
 			next = (urlIndex + 1) % urls.length;
 			const delay = backoffMs(attempt, 100, 5_000);
 			logger?.debug(
@@ -194,16 +147,10 @@ export function createRpcClient(
 	return { request, stats };
 }
 
-function parseBody(
-	text: string,
-):
-	| { result?: unknown; error?: { code?: unknown; message?: unknown } }
-	| undefined {
+function parseBody(text: string): { result?: unknown; error?: { code?: unknown; message?: unknown } } | undefined {
 	try {
 		const value = JSON.parse(text);
-		return value && typeof value === "object" && !Array.isArray(value)
-			? value
-			: undefined;
+		return value && typeof value === "object" && !Array.isArray(value) ? value : undefined;
 	} catch {
 		return undefined;
 	}
@@ -225,8 +172,6 @@ function isTransient(error: RpcResponseError): boolean {
 /** Converts a JSON-RPC quantity to bigint, rejecting anything else. */
 export function hexToBigInt(value: unknown, what: string): bigint {
 	if (typeof value !== "string" || !/^0x[0-9a-fA-F]+$/.test(value))
-		throw new RpcDataError(
-			`RPC returned a malformed ${what}: ${String(value).slice(0, 40)}`,
-		);
+		throw new RpcDataError(`RPC returned a malformed ${what}: ${String(value).slice(0, 40)}`);
 	return BigInt(value);
 }

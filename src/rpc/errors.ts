@@ -50,8 +50,7 @@ const RANGE_PATTERNS: {
 }[] = [
 	// Alchemy: "this block range should work: [0x1, 0x7cf]"; Infura: "Try with this block range [0x.., 0x..]"
 	{
-		pattern:
-			/block range(?: should work)?:? \[(0x[0-9a-f]+), ?(0x[0-9a-f]+)\]/i,
+		pattern: /block range(?: should work)?:? \[(0x[0-9a-f]+), ?(0x[0-9a-f]+)\]/i,
 		blocks: (m) => Number(BigInt(m[2] ?? "0") - BigInt(m[1] ?? "0")) + 1,
 	},
 	// Avalanche: "requested too many blocks from 0 to 4000, maximum is set to 2048"
@@ -85,13 +84,9 @@ export function parseLogRangeError(message: string): LogRangeError | undefined {
 		const match = message.match(pattern);
 		if (match) {
 			const n = blocks(match);
-			return new LogRangeError(
-				message,
-				Number.isFinite(n) && n > 0 ? n : undefined,
-			);
+			return new LogRangeError(message, Number.isFinite(n) && n > 0 ? n : undefined);
 		}
 	}
-	if (HALVE_PATTERNS.some((p) => p.test(message)))
-		return new LogRangeError(message, undefined);
+	if (HALVE_PATTERNS.some((p) => p.test(message))) return new LogRangeError(message, undefined);
 	return undefined;
 }

@@ -4,8 +4,7 @@ import { type Database, openDatabase } from "../../src/db/database.ts";
 import { migrate } from "../../src/db/migrate.ts";
 
 /** The server the tests create their databases on (trust auth, as on the CI machine). */
-export const TEST_SERVER_URL =
-	process.env.TEST_DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
+export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
 
 export type TestDatabase = Database & { url: string; drop(): Promise<void> };
 

@@ -14,38 +14,25 @@ export function createRandom(seed: number) {
 	};
 	return {
 		next,
-		int: (min: number, max: number) =>
-			min + Math.floor(next() * (max - min + 1)),
-		pick: <T>(items: readonly T[]): T =>
-			items[Math.floor(next() * items.length)] as T,
+		int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+		pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T,
 		/** A random amount in [1, max] wei. */
-		amount: (max: bigint) =>
-			max <= 1n
-				? max
-				: 1n + (BigInt(Math.floor(next() * 2 ** 52)) * max) / 2n ** 52n,
+		amount: (max: bigint) => (max <= 1n ? max : 1n + (BigInt(Math.floor(next() * 2 ** 52)) * max) / 2n ** 52n),
 	};
 }
 
 /** Deterministic test accounts (not anvil's): `0x…a1…` style addresses from an index. */
 export function testAccounts(count: number, salt = 1): Address[] {
-	return Array.from(
-		{ length: count },
-		(_, i) =>
-			`0x${(salt * 1_000_003 + i).toString(16).padStart(8, "0").repeat(5)}` as Address,
-	);
+	return Array.from({ length: count }, (_, i) => `0x${(salt * 1_000_003 + i).toString(16).padStart(8, "0").repeat(5)}` as Address);
 }
 
 /** Lets any address send transactions on anvil, with gas money. */
-export async function enableAccounts(
-	client: DevClient,
-	accounts: readonly Address[],
-): Promise<void> {
+export async function enableAccounts(client: DevClient, accounts: readonly Address[]): Promise<void> {
 	await client.request({
 		method: "anvil_autoImpersonateAccount" as never,
 		params: [true] as never,
 	});
-	for (const account of accounts)
-		await client.setBalance({ address: account, value: 10n ** 21n });
+	for (const account of accounts) await client.setBalance({ address: account, value: 10n ** 21n });
 }
 
 export type Erc20TrafficOptions = {
@@ -64,17 +51,13 @@ export type Erc20TrafficOptions = {
  * Mines `blocks` blocks holding random transfers, mints and burns among `accounts` (1 to
  * `maxPerBlock` transactions each, some blocks empty), never overdrawing an account.
  */
-export async function generateErc20Traffic(
-	client: DevClient,
-	options: Erc20TrafficOptions,
-): Promise<{ transactions: number }> {
+export async function generateErc20Traffic(client: DevClient, options: Erc20TrafficOptions): Promise<{ transactions: number }> {
 	const { token, accounts, balances, random } = options;
 	let transactions = 0;
 	await client.setAutomine(false);
 	try {
 		for (let b = 0; b < options.blocks; b++) {
-			const count =
-				random.next() < 0.1 ? 0 : random.int(1, options.maxPerBlock ?? 4);
+			const count = random.next() < 0.1 ? 0 : random.int(1, options.maxPerBlock ?? 4);
 			for (let i = 0; i < count; i++) {
 				const roll = random.next();
 				const from = random.pick(accounts);

@@ -4,30 +4,16 @@ import type { Database } from "../../src/db/database.ts";
 import { type AnvilInstance, startAnvil } from "../../src/devchain/anvil.ts";
 import { createDevClient, type DevClient } from "../../src/devchain/client.ts";
 import { deployAlephToken } from "../../src/devchain/erc20.ts";
-import {
-	expectErc20IndexMatchesChain,
-	waitIndexed,
-} from "../helpers/chain-index.ts";
-import {
-	createPgliteDatabase,
-	createTestDatabase,
-	type TestDatabase,
-} from "../helpers/database.ts";
-import {
-	createRandom,
-	enableAccounts,
-	generateErc20Traffic,
-	testAccounts,
-} from "../helpers/erc20-traffic.ts";
+import { expectErc20IndexMatchesChain, waitIndexed } from "../helpers/chain-index.ts";
+import { createPgliteDatabase, createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { createRandom, enableAccounts, generateErc20Traffic, testAccounts } from "../helpers/erc20-traffic.ts";
 import { startTestWatcher, testChainConfig } from "../helpers/watcher.ts";
 
 let anvil: AnvilInstance;
 let client: DevClient;
 let token: Address;
 const accounts = testAccounts(60);
-const genesis = accounts
-	.slice(0, 5)
-	.map((address, i) => ({ address, amount: BigInt(i + 1) * 10n ** 24n }));
+const genesis = accounts.slice(0, 5).map((address, i) => ({ address, amount: BigInt(i + 1) * 10n ** 24n }));
 
 beforeAll(async () => {
 	anvil = await startAnvil();
@@ -72,15 +58,10 @@ describe.each([
 				amount: g.amount,
 			})),
 		});
-		const watcher = startTestWatcher(database.db, chain, { initialRange: 50 });
+		const watcher = await startTestWatcher(database, chain, { initialRange: 50 });
 		try {
 			await waitIndexed(database.db, client, chain.name);
-			const result = await expectErc20IndexMatchesChain(
-				database.db,
-				client,
-				chain.name,
-				token,
-			);
+			const result = await expectErc20IndexMatchesChain(database.db, client, chain.name, token);
 			expect(result.accounts).toBeGreaterThanOrEqual(50);
 			expect(result.block).toBeGreaterThanOrEqual(500n);
 			expect(result.transfers).toBeGreaterThan(1000);
