@@ -196,7 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		issues,
 	) ?? ["ETH", "AVAX", "BASE"];
 	if (new Set(chainNames).size !== chainNames.length) issues.push({ variable: "CHAINS", message: "lists a chain twice" });
-	const chains = chainNames.flatMap((name) => readChain(env, name, issues) ?? []);
+	const chains = [...new Set(chainNames)].flatMap((name) => readChain(env, name, issues) ?? []);
 	const config: Config = {
 		databaseUrl: read(env, "DATABASE_URL", url(["postgres:", "postgresql:"]), issues) ?? null,
 		dataDir: read(env, "DATA_DIR", z.string(), issues) ?? "./.data",
