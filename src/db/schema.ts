@@ -17,6 +17,12 @@ export type Tables = {
 	agreement_flags: AgreementFlagsTable;
 	stream_reconciliations: StreamReconciliationsTable;
 	outbox: OutboxTable;
+	resources: ResourcesTable;
+	entitlements: EntitlementsTable;
+	alerts: AlertsTable;
+	webhooks: WebhooksTable;
+	webhook_deliveries: WebhookDeliveriesTable;
+	service_state: ServiceStateTable;
 };
 
 export type ChainsTable = {
@@ -158,4 +164,76 @@ export type OutboxTable = {
 	address: string;
 	chain: string | null;
 	created_at: Generated<Date>;
+};
+
+export type ResourcesTable = {
+	item_hash: string;
+	owner: string;
+	message_type: string;
+	payment_type: string;
+	chain: string | null;
+	receiver: string | null;
+	/** wei of ALEPH to hold */
+	cost_hold: bigint;
+	/** wei of ALEPH per second */
+	cost_stream: bigint;
+	/** 10^-18 credit per second */
+	cost_credit: bigint;
+	cost_rows: unknown;
+	message: unknown;
+	/** envelope time, unix seconds */
+	message_time: number;
+	accepted_at: Date;
+	created_at: Generated<Date>;
+};
+
+export type EntitlementsTable = {
+	address: string;
+	status: string;
+	balance: bigint;
+	locked_hold: bigint;
+	critical_at: bigint | null;
+	inputs: unknown;
+	as_of: Record<string, string>;
+	computed_at: Date;
+	recomputes: Generated<bigint>;
+};
+
+export type AlertsTable = {
+	id: Generated<bigint>;
+	address: string;
+	kind: string;
+	subject: string;
+	status: "open" | "resolved";
+	detail: unknown;
+	opened_at: Generated<Date>;
+	resolved_at: Date | null;
+};
+
+export type WebhooksTable = {
+	id: string;
+	url: string;
+	events: string[];
+	secret: string;
+	created_at: Generated<Date>;
+};
+
+export type WebhookDeliveriesTable = {
+	id: Generated<bigint>;
+	webhook_id: string;
+	event: string;
+	body: string;
+	status: "pending" | "delivered" | "failed";
+	attempts: Generated<number>;
+	last_status_code: number | null;
+	last_error: string | null;
+	created_at: Generated<Date>;
+	delivered_at: Date | null;
+	next_attempt_at: Date | null;
+};
+
+export type ServiceStateTable = {
+	key: string;
+	value: string;
+	updated_at: Generated<Date>;
 };

@@ -1,0 +1,17 @@
+import { type RecomputeDeps, recomputeEntitlement } from "../src/entitlements/recompute.ts";
+import type { Processors } from "../src/queue/jobs.ts";
+import { deliverWebhook } from "../src/webhooks/deliver.ts";
+import { recomputeAllPage } from "./recompute-all.ts";
+
+/**
+ * The processor of every job. Critical checks go through a regular recompute so that two
+ * recomputes of one account never run at once (the recompute job is deduplicated per address).
+ */
+export function createProcessors(deps: RecomputeDeps): Processors {
+	return {
+		"entitlement.recompute": async ({ address }) => (await recomputeEntitlement(deps, address)).entitlement.status,
+		"entitlement.recompute-all": ({ after }) => recomputeAllPage(deps.db, deps.queue, after),
+		"entitlement.critical-check": ({ address }) => deps.queue.add([{ name: "entitlement.recompute", data: { address }, delayMs: 0 }]),
+		"webhook.deliver": ({ deliveryId }) => deliverWebhook(deps.db, deliveryId),
+	};
+}

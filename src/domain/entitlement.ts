@@ -1,0 +1,245 @@
+import { checkStreams, coveredResources, type Settings } from "../pricing/index.ts";
+import { availableBalance, criticalAt, lockedDeposit, type StreamAccount } from "./superfluid.ts";
+
+/** What the index knows of one account on one chain. */
+export type ChainState = {
+	chain: string;
+	/** Sum of Transfer values in minus out (plus genesis), wei. */
+	transferred: bigint;
+	/** CFA state, on chains whose streams are indexed; null when the account never streamed. */
+	stream: StreamAccount | null;
+	/**
+	 * `realtimeBalanceOf` read on chain for an account another agreement (GDA, IDA) touched: it
+	 * replaces the event-derived balance, which cannot see those agreements.
+	 */
+	reconciled: { available: bigint; deposit: bigint; netFlowRate: bigint; timestamp: bigint } | null;
+	/** The block this state reflects. */
+	block: bigint;
+};
+
+/** A resource of the ledger, with its frozen costs (scaled by 10^18). */
+export type LedgerResource = {
+	itemHash: string;
+	paymentType: "hold" | "superfluid" | "credit";
+	/** Payment chain and CRN receiver (superfluid only), lowercase. */
+	chain: string | null;
+	receiver: string | null;
+	/** wei of ALEPH to hold */
+	costHold: bigint;
+	/** wei of ALEPH per second */
+	costStream: bigint;
+	/** Envelope time, unix seconds. */
+	messageTime: number;
+	/** When the node accepted it, unix ms; the ledger is ordered by it (oldest first). */
+	acceptedAt: number;
+};
+
+/** An open flow from the account, wei/s. */
+export type OutgoingFlow = { chain: string; receiver: string; flowRate: bigint };
+
+export type EntitlementInputs = {
+	address: string;
+	chains: ChainState[];
+	flows: OutgoingFlow[];
+	resources: LedgerResource[];
+};
+
+export type StreamEntitlement = {
+	netFlowRate: bigint;
+	deposit: bigint;
+	/** Available balance at `now` (negative when critical), wei. */
+	available: bigint;
+	/** First second the account is critical, or null. */
+	criticalAt: bigint | null;
+	source: "events" | "rpc";
+};
+
+export type PaygCoverage = {
+	chain: string;
+	receiver: string;
+	resources: string[];
+	requiredToReceiver: bigint;
+	requiredToCommunity: bigint;
+	flowToReceiver: bigint;
+	flowToCommunity: bigint;
+	ok: boolean;
+	reason: string;
+};
+
+export type AlertCondition = {
+	kind: "insufficient_balance" | "stream_running_dry" | "stream_below_requirement" | "critical_account";
+	subject: string;
+	detail: Record<string, string | null>;
+};
+
+export type Entitlement = {
+	address: string;
+	/** Σ over chains of max(0, balance), wei: what a CCN's hold check adds up. */
+	balance: bigint;
+	balances: Record<string, bigint>;
+	lockedHold: bigint;
+	free: bigint;
+	shortfall: bigint;
+	streams: Record<string, StreamEntitlement>;
+	payg: PaygCoverage[];
+	/** Hold resources, oldest first, and whether the balance still covers each. */
+	coverage: { itemHash: string; covered: boolean }[];
+	status: "ok" | "insufficient" | "at_risk";
+	/** Earliest critical time over the stream chains, or null. */
+	criticalAt: bigint | null;
+	conditions: AlertCondition[];
+	asOf: Record<string, bigint>;
+	computedAt: bigint;
+};
+
+const max0 = (v: bigint) => (v > 0n ? v : 0n);
+
+/**
+ * What an account can pay for at `now` (unix seconds): a pure function of indexed state, the
+ * resources ledger and time. Hold: balance (summed over chains, live stream balances included)
+ * against the locked hold costs. Pay-as-you-go: per (chain, receiver), the open flows to the CRN
+ * and to the community wallet against the resources' 80/20 requirement. Streams: available
+ * balance and critical time per chain. Status: `insufficient` when something is not paid for
+ * (or a stream account is already critical), `at_risk` when a stream runs dry within
+ * `horizonSeconds`, else `ok`.
+ */
+export function computeEntitlement(
+	inputs: EntitlementInputs,
+	options: { now: bigint; settings: Settings; horizonSeconds: number },
+): Entitlement {
+	const { now } = options;
+	const balances: Record<string, bigint> = {};
+	const streams: Record<string, StreamEntitlement> = {};
+	const asOf: Record<string, bigint> = {};
+	const conditions: AlertCondition[] = [];
+	for (const state of inputs.chains) {
+		asOf[state.chain] = state.block;
+		const stream = streamOf(state, now);
+		const available = stream ? stream.available : state.transferred;
+		balances[state.chain] = max0(available);
+		if (stream) streams[state.chain] = stream;
+	}
+	const balance = Object.values(balances).reduce((a, b) => a + b, 0n);
+	const holds = inputs.resources.filter((r) => r.paymentType === "hold");
+	const lockedHold = holds.reduce((sum, r) => sum + r.costHold, 0n);
+	if (balance < lockedHold) {
+		conditions.push({
+			kind: "insufficient_balance",
+			subject: "",
+			detail: { balance: balance.toString(), locked: lockedHold.toString(), shortfall: (lockedHold - balance).toString() },
+		});
+	}
+	const coverage = coveredResources({
+		paymentType: "hold",
+		balanceWei: balance,
+		resources: holds.map((r, i) => ({ id: r.itemHash, costWei: r.costHold, order: i })),
+	}).entries.map((e) => ({ itemHash: e.id, covered: e.covered }));
+
+	const payg = paygCoverage(inputs, options.settings);
+	for (const p of payg) {
+		if (!p.ok)
+			conditions.push({
+				kind: "stream_below_requirement",
+				subject: `${p.chain}:${p.receiver}`,
+				detail: {
+					chain: p.chain,
+					receiver: p.receiver,
+					reason: p.reason,
+					requiredToReceiver: p.requiredToReceiver.toString(),
+					flowToReceiver: p.flowToReceiver.toString(),
+					requiredToCommunity: p.requiredToCommunity.toString(),
+					flowToCommunity: p.flowToCommunity.toString(),
+				},
+			});
+	}
+
+	let earliest: bigint | null = null;
+	for (const [chain, s] of Object.entries(streams)) {
+		if (s.criticalAt === null) continue;
+		if (earliest === null || s.criticalAt < earliest) earliest = s.criticalAt;
+		const detail = { chain, criticalAt: s.criticalAt.toString(), available: s.available.toString(), netFlowRate: s.netFlowRate.toString() };
+		if (s.available < 0n) conditions.push({ kind: "critical_account", subject: chain, detail });
+		else if (s.criticalAt - now <= BigInt(options.horizonSeconds)) conditions.push({ kind: "stream_running_dry", subject: chain, detail });
+	}
+	const status = conditions.some((c) => c.kind !== "stream_running_dry") ? "insufficient" : conditions.length > 0 ? "at_risk" : "ok";
+	return {
+		address: inputs.address,
+		balance,
+		balances,
+		lockedHold,
+		free: max0(balance - lockedHold),
+		shortfall: max0(lockedHold - balance),
+		streams,
+		payg,
+		coverage,
+		status,
+		criticalAt: earliest,
+		conditions,
+		asOf,
+		computedAt: now,
+	};
+}
+
+function streamOf(state: ChainState, now: bigint): StreamEntitlement | null {
+	if (state.reconciled) {
+		// The read is the available balance at its timestamp, moving linearly from there.
+		const r = state.reconciled;
+		const asStream: StreamAccount = {
+			streamed: r.available,
+			netFlowRate: r.netFlowRate,
+			deposit: 0n,
+			owedDeposit: 0n,
+			updatedAt: r.timestamp,
+		};
+		return {
+			netFlowRate: r.netFlowRate,
+			deposit: r.deposit,
+			available: availableBalance(0n, asStream, now),
+			criticalAt: criticalAt(0n, asStream),
+			source: "rpc",
+		};
+	}
+	if (!state.stream) return null;
+	return {
+		netFlowRate: state.stream.netFlowRate,
+		deposit: lockedDeposit(state.stream),
+		available: availableBalance(state.transferred, state.stream, now),
+		criticalAt: criticalAt(state.transferred, state.stream),
+		source: "events",
+	};
+}
+
+function paygCoverage(inputs: EntitlementInputs, settings: Settings): PaygCoverage[] {
+	const groups = new Map<string, LedgerResource[]>();
+	for (const r of inputs.resources) {
+		if (r.paymentType !== "superfluid" || !r.chain || !r.receiver) continue;
+		const key = `${r.chain}:${r.receiver}`;
+		groups.set(key, [...(groups.get(key) ?? []), r]);
+	}
+	const community = settings.communityWalletAddress.toLowerCase();
+	const flowTo = (chain: string, receiver: string) =>
+		inputs.flows.find((f) => f.chain === chain && f.receiver === receiver)?.flowRate ?? 0n;
+	return [...groups.values()].map((resources) => {
+		const { chain, receiver } = resources[0] as { chain: string; receiver: string };
+		const flowToReceiver = flowTo(chain, receiver);
+		const flowToCommunity = community ? flowTo(chain, community) : 0n;
+		const check = checkStreams({
+			resources: resources.map((r) => ({ requiredPerSecondWei: r.costStream, startedAt: Math.floor(r.acceptedAt / 1000) })),
+			flowToReceiverWei: flowToReceiver,
+			flowToCommunityWei: flowToCommunity,
+			settings,
+			mode: "monitor",
+		});
+		return {
+			chain,
+			receiver,
+			resources: resources.map((r) => r.itemHash),
+			requiredToReceiver: check.crnRequiredWei,
+			requiredToCommunity: check.communityRequiredWei,
+			flowToReceiver,
+			flowToCommunity,
+			ok: check.ok,
+			reason: check.reason,
+		};
+	});
+}

@@ -1,0 +1,138 @@
+import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { PermanentError } from "../lib/errors.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { Metrics } from "../lib/metrics.ts";
+import {
+	type JobName,
+	type JobQueue,
+	type JobRequest,
+	type JobWorkers,
+	jobIdOf,
+	type Processors,
+	QUEUE_NAMES,
+	QUEUE_OF,
+	type QueueName,
+	RETRY,
+} from "./jobs.ts";
+
+const SWEEP_SCHEDULER = "entitlement-sweep";
+
+function connection(redisUrl: string, worker: boolean) {
+	const url = new URL(redisUrl);
+	return {
+		host: url.hostname,
+		port: Number(url.port || 6379),
+		username: url.username || undefined,
+		password: url.password ? decodeURIComponent(url.password) : undefined,
+		db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
+		tls: url.protocol === "rediss:" ? {} : undefined,
+		// Workers wait through Redis restarts; producers fail fast (the outbox keeps what they could not add).
+		maxRetriesPerRequest: null,
+		enableOfflineQueue: worker,
+	};
+}
+
+/**
+ * BullMQ on Redis. `entitlement.recompute` is deduplicated per address with `keepLastIfActive`:
+ * a burst of adds while one is waiting collapses into it, and adds while one runs leave exactly
+ * one more to run after it, so the last change is always recomputed and never in parallel.
+ */
+export function createBullQueue(options: { redisUrl: string; prefix?: string; debounceMs: number }): JobQueue {
+	const queues = Object.fromEntries(
+		QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: connection(options.redisUrl, false), prefix: options.prefix })]),
+	) as Record<QueueName, Queue>;
+	for (const queue of Object.values(queues)) queue.on("error", () => {});
+
+	function jobOptions(job: JobRequest) {
+		const retry = RETRY[job.name];
+		const base = {
+			attempts: retry.attempts,
+			backoff: { type: "exponential", delay: retry.backoffMs },
+			removeOnComplete: { count: 1_000 },
+			removeOnFail: { count: 10_000 },
+			delay: job.delayMs,
+			jobId: jobIdOf(job),
+		};
+		if (job.name === "entitlement.recompute") {
+			return {
+				...base,
+				delay: job.delayMs ?? options.debounceMs,
+				deduplication: { id: `recompute.${job.data.address}`, keepLastIfActive: true },
+			};
+		}
+		return base;
+	}
+
+	return {
+		kind: "bullmq",
+		async add(jobs) {
+			const byQueue = new Map<QueueName, JobRequest[]>();
+			for (const job of jobs) byQueue.set(QUEUE_OF[job.name], [...(byQueue.get(QUEUE_OF[job.name]) ?? []), job]);
+			for (const [name, list] of byQueue) {
+				// One add per job (ioredis pipelines them), each with its own deduplication options.
+				await Promise.all(list.map((job) => queues[name].add(job.name, job.data, jobOptions(job))));
+			}
+		},
+		async scheduleSweep(everyMs) {
+			await queues.entitlements.upsertJobScheduler(
+				SWEEP_SCHEDULER,
+				{ every: everyMs },
+				{ name: "entitlement.recompute-all", data: { after: null }, opts: { attempts: RETRY["entitlement.recompute-all"].attempts } },
+			);
+		},
+		async counts() {
+			const out = {} as Record<QueueName, Record<string, number>>;
+			for (const name of QUEUE_NAMES) out[name] = await queues[name].getJobCounts("waiting", "delayed", "active", "failed", "completed");
+			return out;
+		},
+		async close() {
+			await Promise.all(Object.values(queues).map((q) => q.close()));
+		},
+	};
+}
+
+/**
+ * BullMQ workers for both queues. A `PermanentError` fails the job without retries; anything
+ * else is retried with exponential backoff. `close()` waits for active jobs.
+ */
+export function startBullWorkers(options: {
+	redisUrl: string;
+	prefix?: string;
+	processors: Processors;
+	concurrency: number;
+	logger: Logger;
+	metrics?: Metrics;
+}): JobWorkers {
+	const { processors, logger, metrics } = options;
+	const workers = QUEUE_NAMES.map((queue) => {
+		const worker = new Worker(
+			queue,
+			async (job: Job) => {
+				const name = job.name as JobName;
+				const processor = processors[name] as (data: unknown) => Promise<unknown>;
+				if (!processor) throw new UnrecoverableError(`no processor for job ${job.name}`);
+				const started = performance.now();
+				try {
+					const result = await processor(job.data);
+					metrics?.jobs.inc({ queue, name, outcome: "completed" });
+					return result;
+				} catch (error) {
+					metrics?.jobs.inc({ queue, name, outcome: "failed" });
+					logger.warn({ job: job.name, job_id: job.id, attempt: job.attemptsMade + 1, err: error }, "Job failed");
+					if (error instanceof PermanentError) throw new UnrecoverableError(error.message);
+					throw error;
+				} finally {
+					metrics?.jobSeconds.observe({ queue, name }, (performance.now() - started) / 1000);
+				}
+			},
+			{ connection: connection(options.redisUrl, true), prefix: options.prefix, concurrency: options.concurrency },
+		);
+		worker.on("error", (error) => logger.warn({ queue, err: error }, "Worker connection error"));
+		return worker;
+	});
+	return {
+		async close() {
+			await Promise.all(workers.map((w) => w.close()));
+		},
+	};
+}

@@ -1,0 +1,69 @@
+/**
+ * The jobs of the service: names, payloads, and which queue runs them. Payloads hold ids only,
+ * never secrets; processors read the current state from the database.
+ */
+export type JobPayloads = {
+	/** Recompute one account's entitlement (deduplicated per address). */
+	"entitlement.recompute": { address: string };
+	/** Fan out a recompute of every known account, one page of addresses after `after`. */
+	"entitlement.recompute-all": { after: string | null };
+	/** Recompute an account at a moment its streams cross a threshold (running dry, critical). */
+	"entitlement.critical-check": { address: string; at: number };
+	/** POST one webhook delivery. */
+	"webhook.deliver": { deliveryId: string };
+};
+
+export type JobName = keyof JobPayloads;
+export type QueueName = "entitlements" | "webhooks";
+
+/** Every job name has exactly one queue (webhooks apart, so a slow receiver never delays entitlements). */
+export const QUEUE_OF: Record<JobName, QueueName> = {
+	"entitlement.recompute": "entitlements",
+	"entitlement.recompute-all": "entitlements",
+	"entitlement.critical-check": "entitlements",
+	"webhook.deliver": "webhooks",
+};
+
+export const QUEUE_NAMES: QueueName[] = ["entitlements", "webhooks"];
+
+/** One job to enqueue. `delayMs` postpones it. */
+export type JobRequest = { [N in JobName]: { name: N; data: JobPayloads[N]; delayMs?: number } }[JobName];
+
+/** The processors of all jobs; BullMQ workers and the in-process queue call the same functions. */
+export type Processors = { [N in JobName]: (data: JobPayloads[N]) => Promise<unknown> };
+
+/** Producer side of the job system. */
+export type JobQueue = {
+	readonly kind: "bullmq" | "local";
+	add(jobs: JobRequest[]): Promise<void>;
+	/** Registers the periodic sweep (idempotent across processes). */
+	scheduleSweep(everyMs: number): Promise<void>;
+	/** Jobs waiting, delayed, active and failed per queue (metrics, status). */
+	counts(): Promise<Record<QueueName, Record<string, number>>>;
+	close(): Promise<void>;
+};
+
+/** Consumer side: runs the processors until closed (draining active jobs). */
+export type JobWorkers = { close(): Promise<void> };
+
+/** Retry policy per job name: attempts and the first backoff delay (doubling after). */
+export const RETRY: Record<JobName, { attempts: number; backoffMs: number }> = {
+	"entitlement.recompute": { attempts: 8, backoffMs: 250 },
+	"entitlement.recompute-all": { attempts: 8, backoffMs: 1_000 },
+	"entitlement.critical-check": { attempts: 8, backoffMs: 1_000 },
+	"webhook.deliver": { attempts: 10, backoffMs: 1_000 },
+};
+
+/** A stable job id where duplicates must collapse into one job; undefined otherwise. */
+export function jobIdOf(job: JobRequest): string | undefined {
+	switch (job.name) {
+		case "entitlement.recompute-all":
+			return `recompute-all.${job.data.after ?? "start"}`;
+		case "entitlement.critical-check":
+			return `critical.${job.data.address}.${job.data.at}`;
+		case "webhook.deliver":
+			return `delivery.${job.data.deliveryId}`;
+		case "entitlement.recompute":
+			return undefined;
+	}
+}

@@ -1,0 +1,154 @@
+import { PermanentError } from "../lib/errors.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { Metrics } from "../lib/metrics.ts";
+import { backoffMs } from "../lib/sleep.ts";
+import {
+	type JobName,
+	type JobQueue,
+	type JobRequest,
+	type JobWorkers,
+	jobIdOf,
+	type Processors,
+	QUEUE_NAMES,
+	QUEUE_OF,
+	type QueueName,
+	RETRY,
+} from "./jobs.ts";
+
+type Entry = { job: JobRequest; attempt: number; key: string };
+
+/**
+ * The job system without Redis (the embedded default, one process): the same processors, the
+ * same deduplication (one waiting and at most one running recompute per address), delays,
+ * retries with exponential backoff and a periodic sweep — kept in memory, so jobs queued at a
+ * crash are lost; the outbox and the sweep recover them.
+ */
+export function createLocalQueue(options: {
+	processors: Processors;
+	concurrency: number;
+	debounceMs: number;
+	logger: Logger;
+	metrics?: Metrics;
+}): JobQueue & JobWorkers {
+	const { processors, logger, metrics } = options;
+	const ready = Object.fromEntries(QUEUE_NAMES.map((q) => [q, [] as Entry[]])) as Record<QueueName, Entry[]>;
+	const active = Object.fromEntries(QUEUE_NAMES.map((q) => [q, 0])) as Record<QueueName, number>;
+	const counts = Object.fromEntries(QUEUE_NAMES.map((q) => [q, { waiting: 0, delayed: 0, active: 0, failed: 0, completed: 0 }])) as Record<
+		QueueName,
+		{ waiting: number; delayed: number; active: number; failed: number; completed: number }
+	>;
+	const known = new Set<string>(); // waiting or delayed keys
+	const running = new Set<string>();
+	const rerun = new Map<string, Entry>(); // keepLastIfActive
+	const timers = new Set<NodeJS.Timeout>();
+	const idle: (() => void)[] = [];
+	let closed = false;
+
+	const keyOf = (job: JobRequest) =>
+		job.name === "entitlement.recompute" ? `recompute.${job.data.address}` : (jobIdOf(job) ?? `${job.name}.${Math.random()}`);
+
+	function later(ms: number, fn: () => void) {
+		const timer = setTimeout(() => {
+			timers.delete(timer);
+			fn();
+		}, ms);
+		timers.add(timer);
+	}
+
+	function enqueue(entry: Entry, delayMs: number) {
+		const queue = QUEUE_OF[entry.job.name];
+		if (delayMs > 0) {
+			counts[queue].delayed++;
+			later(delayMs, () => {
+				counts[queue].delayed--;
+				enqueue(entry, 0);
+			});
+			return;
+		}
+		ready[queue].push(entry);
+		counts[queue].waiting++;
+		pump(queue);
+	}
+
+	function pump(queue: QueueName) {
+		while (!closed && active[queue] < options.concurrency && ready[queue].length > 0) {
+			const entry = ready[queue].shift() as Entry;
+			counts[queue].waiting--;
+			known.delete(entry.key);
+			running.add(entry.key);
+			active[queue]++;
+			counts[queue].active = active[queue];
+			void run(queue, entry);
+		}
+		if (QUEUE_NAMES.every((q) => active[q] === 0)) for (const wake of idle.splice(0)) wake();
+	}
+
+	async function run(queue: QueueName, entry: Entry) {
+		const { job } = entry;
+		const started = performance.now();
+		try {
+			await (processors[job.name] as (data: unknown) => Promise<unknown>)(job.data);
+			metrics?.jobs.inc({ queue, name: job.name, outcome: "completed" });
+			counts[queue].completed++;
+		} catch (error) {
+			metrics?.jobs.inc({ queue, name: job.name, outcome: "failed" });
+			const retry = RETRY[job.name as JobName];
+			const permanent = error instanceof PermanentError;
+			logger.warn({ job: job.name, attempt: entry.attempt + 1, err: error }, "Job failed");
+			if (!permanent && entry.attempt + 1 < retry.attempts && !closed) {
+				known.add(entry.key);
+				enqueue({ ...entry, attempt: entry.attempt + 1 }, backoffMs(entry.attempt, retry.backoffMs, 60_000));
+			} else {
+				counts[queue].failed++;
+			}
+		} finally {
+			metrics?.jobSeconds.observe({ queue, name: job.name }, (performance.now() - started) / 1000);
+			running.delete(entry.key);
+			active[queue]--;
+			counts[queue].active = active[queue];
+			const again = rerun.get(entry.key);
+			if (again) {
+				rerun.delete(entry.key);
+				known.add(again.key);
+				enqueue(again, options.debounceMs);
+			}
+			pump(queue);
+		}
+	}
+
+	function add(job: JobRequest) {
+		if (closed) return;
+		const entry: Entry = { job, attempt: 0, key: keyOf(job) };
+		if (known.has(entry.key)) return; // one waiting is enough
+		if (running.has(entry.key)) {
+			if (job.name === "entitlement.recompute") rerun.set(entry.key, entry);
+			return;
+		}
+		known.add(entry.key);
+		enqueue(entry, job.delayMs ?? (job.name === "entitlement.recompute" ? options.debounceMs : 0));
+	}
+
+	let sweep: NodeJS.Timeout | undefined;
+	return {
+		kind: "local",
+		async add(jobs) {
+			for (const job of jobs) add(job);
+		},
+		async scheduleSweep(everyMs) {
+			clearInterval(sweep);
+			sweep = setInterval(() => add({ name: "entitlement.recompute-all", data: { after: null } }), everyMs);
+			sweep.unref();
+		},
+		async counts() {
+			return structuredClone(counts);
+		},
+		async close() {
+			if (closed) return;
+			closed = true;
+			clearInterval(sweep);
+			for (const timer of timers) clearTimeout(timer);
+			timers.clear();
+			if (QUEUE_NAMES.some((q) => active[q] > 0)) await new Promise<void>((resolve) => idle.push(resolve));
+		},
+	};
+}

@@ -1,0 +1,66 @@
+import { sql } from "kysely";
+import type { Db } from "../db/database.ts";
+import { describeError } from "../lib/errors.ts";
+import type { Logger } from "../lib/logger.ts";
+import { sleep } from "../lib/sleep.ts";
+import type { JobQueue } from "./jobs.ts";
+
+const BATCH = 5_000;
+
+/**
+ * Moves the outbox (accounts whose inputs changed, written in the same transaction as the
+ * change) into the entitlement queue: rows are deleted in the transaction that enqueues their
+ * jobs, so a crash or a queue failure before the commit leaves them for the next pass (at least
+ * once). Several drainers can run at once (SKIP LOCKED). Returns the number of rows moved.
+ */
+export async function drainOutbox(db: Db, queue: JobQueue): Promise<number> {
+	let moved = 0;
+	for (;;) {
+		const count = await db.transaction().execute(async (trx) => {
+			const { rows } = await sql<{ address: string }>`delete from outbox where id in (
+				select id from outbox order by id limit ${BATCH} for update skip locked) returning address`.execute(trx);
+			const addresses = [...new Set(rows.map((r) => r.address))];
+			if (addresses.length > 0) await queue.add(addresses.map((address) => ({ name: "entitlement.recompute", data: { address } })));
+			return rows.length;
+		});
+		moved += count;
+		if (count < BATCH) return moved;
+	}
+}
+
+/** Drains the outbox whenever `wake()` is called (after a commit) and every `intervalMs` anyway. */
+export function startOutboxDrainer(options: { db: Db; queue: JobQueue; logger: Logger; intervalMs?: number }) {
+	const { db, queue, logger } = options;
+	const controller = new AbortController();
+	let wakeUp: (() => void) | undefined;
+	let pending = false;
+	const loop = (async () => {
+		let failures = 0;
+		while (!controller.signal.aborted) {
+			pending = false;
+			try {
+				await drainOutbox(db, queue);
+				failures = 0;
+			} catch (error) {
+				failures++;
+				logger.warn({ err: describeError(error), failures }, "Could not drain the outbox; retrying");
+			}
+			if (pending) continue;
+			await Promise.race([
+				sleep(failures > 0 ? Math.min(10_000, 250 * 2 ** failures) : (options.intervalMs ?? 1_000), controller.signal),
+				new Promise<void>((resolve) => (wakeUp = resolve)),
+			]);
+		}
+	})();
+	return {
+		wake() {
+			pending = true;
+			wakeUp?.();
+		},
+		async stop() {
+			controller.abort();
+			wakeUp?.();
+			await loop;
+		},
+	};
+}
