@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
-import { loadConfig, type Config } from "../config/env.ts";
+import { type Config, loadConfig } from "../config/env.ts";
 import { ConfigError, describeError } from "../lib/errors.ts";
 import { createLogger } from "../lib/logger.ts";
 import { ROLES, type Role, runRole } from "../runtime/roles.ts";

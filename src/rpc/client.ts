@@ -1,6 +1,6 @@
 import type { Logger } from "../lib/logger.ts";
 import { backoffMs, sleep } from "../lib/sleep.ts";
-import { RpcDataError, RpcResponseError, RpcTransportError } from "./errors.ts";
+import { parseLogRangeError, RpcDataError, RpcResponseError, RpcTransportError } from "./errors.ts";
 
 export type RpcClient = {
 	/** Sends one JSON-RPC call, with retries across URLs; resolves with `result`. */
@@ -40,7 +40,6 @@ export function createRpcClient(parameters: CreateRpcClientParameters): RpcClien
 	const { urls, timeoutMs = 10_000, retries = 6, maxInFlight = 8, logger, observe } = parameters;
 	if (urls.length === 0) throw new Error("createRpcClient needs at least one URL");
 	const stats: RpcStats = { calls: new Map(), errors: new Map() };
-	let next = 0;
 	let id = 0;
 	let inFlight = 0;
 	const waiting: (() => void)[] = [];
@@ -112,35 +111,54 @@ export function createRpcClient(parameters: CreateRpcClientParameters): RpcClien
 		}
 	}
 
+	// Per-URL health: a URL that failed is benched for a while (doubling, up to 30 s), so retries
+	// go to the others at once instead of hammering it; a success restores it.
+	const health = urls.map(() => ({ failures: 0, benchedUntil: 0 }));
+	let rotation = 0;
+
+	function pick(tried: Set<number>): number {
+		const now = Date.now();
+		const start = rotation++ % urls.length;
+		for (let k = 0; k < urls.length; k++) {
+			const i = (start + k) % urls.length;
+			if (!tried.has(i) && (health[i]?.benchedUntil ?? 0) <= now) return i;
+		}
+		let best = 0;
+		for (let i = 1; i < urls.length; i++) if ((health[i]?.benchedUntil ?? 0) < (health[best]?.benchedUntil ?? 0)) best = i;
+		return best;
+	}
+
 	async function request<T>(method: string, params: unknown[], options: { signal?: AbortSignal; retries?: number } = {}): Promise<T> {
 		const maxAttempts = (options.retries ?? retries) + 1;
 		count(stats.calls, method);
+		const tried = new Set<number>();
 		for (let attempt = 0; ; attempt++) {
-			const urlIndex = next;
+			if (tried.size === urls.length) tried.clear();
+			const urlIndex = pick(tried);
+			const h = health[urlIndex] as { failures: number; benchedUntil: number };
+			// Every URL is benched: wait for the first one to come back (bounded by the backoff).
+			const wait = Math.min(h.benchedUntil - Date.now(), backoffMs(attempt, 100, 5_000));
+			if (wait > 0) await sleep(wait, options.signal);
+			tried.add(urlIndex);
 			let failure: unknown;
 			await acquire();
 			try {
-				return await once<T>(urlIndex, method, params, options.signal);
+				const result = await once<T>(urlIndex, method, params, options.signal);
+				h.failures = 0;
+				h.benchedUntil = 0;
+				return result;
 			} catch (error) {
 				failure = error;
 			} finally {
 				release();
 			}
 			const retryable = failure instanceof RpcTransportError || (failure instanceof RpcResponseError && isTransient(failure));
+			if (retryable) {
+				h.failures++;
+				h.benchedUntil = Date.now() + Math.min(30_000, 250 * 2 ** (h.failures - 1));
+			}
 			if (!retryable || attempt + 1 >= maxAttempts || options.signal?.aborted) throw failure;
-			next = (urlIndex + 1) % urls.length;
-			const delay = backoffMs(attempt, 100, 5_000);
-			logger?.debug(
-				{
-					method,
-					attempt: attempt + 1,
-					rpc: urlIndex,
-					delay_ms: Math.round(delay),
-					err: (failure as Error).message,
-				},
-				"Retrying RPC call",
-			);
-			await sleep(delay, options.signal);
+			logger?.debug({ method, attempt: attempt + 1, rpc: urlIndex, err: (failure as Error).message }, "Retrying RPC call");
 		}
 	}
 
@@ -158,7 +176,8 @@ function parseBody(text: string): { result?: unknown; error?: { code?: unknown; 
 
 /** Errors a provider returns under load or while catching up, worth retrying. */
 function isTransient(error: RpcResponseError): boolean {
-	if (PERMANENT_CODES.has(error.code)) return false;
+	// Providers use -32005 both for rate limits and for oversized eth_getLogs: the caller splits the latter.
+	if (PERMANENT_CODES.has(error.code) || (error.method === "eth_getLogs" && parseLogRangeError(error.rpcMessage))) return false;
 	return (
 		/rate limit|too many requests|limit exceeded|temporar|try again|timeout|busy|header not found|unavailable|internal error/i.test(
 			error.rpcMessage,

@@ -1,6 +1,6 @@
 import type { Config } from "../config/env.ts";
 import { type Database, openDatabase } from "../db/database.ts";
-import { createChainWatcher, type ChainWatcher } from "../indexer/watcher.ts";
+import { type ChainWatcher, createChainWatcher } from "../indexer/watcher.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import { createRpcClient } from "../rpc/client.ts";

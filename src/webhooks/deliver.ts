@@ -23,7 +23,7 @@ export async function deliverWebhook(
 		.select(["d.id", "d.event", "d.body", "d.status", "d.attempts", "w.url", "w.secret"])
 		.where("d.id", "=", BigInt(deliveryId))
 		.executeTakeFirst();
-	if (!delivery || delivery.status !== "pending") return "dropped";
+	if (delivery?.status !== "pending") return "dropped";
 	const attempt = delivery.attempts + 1;
 	let statusCode: number | null = null;
 	let error: string | null = null;

@@ -31,7 +31,13 @@ export async function startTestWatcher(
 	options: { initialRange?: number; timeoutMs?: number; retries?: number } = {},
 ): Promise<ChainWatcher> {
 	const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
-	const rpc = createRpcClient({ urls: chain.rpcUrls, timeoutMs: options.timeoutMs ?? 5_000, retries: options.retries ?? 6, logger });
+	const rpc = createRpcClient({
+		urls: chain.rpcUrls,
+		timeoutMs: options.timeoutMs ?? 5_000,
+		retries: options.retries ?? 6,
+		logger,
+		observe: process.env.TEST_RPC_TRACE ? (m, o, s) => console.log("rpc", m, o, Math.round(s * 1000)) : undefined,
+	});
 	const own =
 		database.kind === "postgres" && database.url
 			? await openDatabase({ databaseUrl: database.url, poolSize: 1, idleTimeoutMs: 0 })
