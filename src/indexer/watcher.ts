@@ -14,8 +14,12 @@ import { initChainRow, readCursor, tryLeadership } from "./chain-row.ts";
 import type { ChainEvent } from "./events.ts";
 import { createLogSource } from "./log-source.ts";
 import { createProgress } from "./progress.ts";
+import { allFlagged, flaggedAmong, reconcileAccounts } from "./reconcile.ts";
 import { rollbackTo } from "./rollback.ts";
 import { type Cursor, CursorMovedError, writeBatch } from "./store.ts";
+
+/** Flagged accounts (GDA, IDA) are re-read on chain at least this often while live, ms. */
+const RECONCILE_INTERVAL_MS = 60_000;
 
 /** Another watcher process took the chain over (its advisory lock). */
 export class LostLeadershipError extends BaseError {
@@ -71,7 +75,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 	const finality = BigInt(chain.finalityBlocks);
 
 	async function commit(from: Cursor, to: LightBlock, events: ChainEvent[], head: bigint, keep: LightBlock[]) {
-		const touched = await db.transaction().execute(async (trx) => {
+		let touched = await db.transaction().execute(async (trx) => {
 			if (!(await tryLeadership(trx, chain.name))) throw new LostLeadershipError(`another process holds the writer lock of ${chain.name}`);
 			return writeBatch(trx, {
 				chain: chain.name,
@@ -86,7 +90,22 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 		metrics?.indexedBlock.set({ chain: chain.name }, Number(to.number));
 		metrics?.lagBlocks.set({ chain: chain.name }, Number(head - to.number));
 		metrics?.logsIndexed.inc({ chain: chain.name }, events.length);
+		if (chain.cfa) {
+			// Pool activity moves every connected member's balance without an event naming it:
+			// after any, re-read all flagged accounts; else only the flagged accounts touched.
+			const poolActivity = events.some((e) => e.kind === "agreement");
+			const accounts = poolActivity ? await allFlagged(db, chain.name) : await flaggedAmong(db, chain.name, touched);
+			await reconcileAccounts(db, rpc, chain.name, chain.token, accounts, to);
+			touched = [...new Set([...touched, ...accounts])];
+		}
 		onCommit?.(touched);
+	}
+
+	/** Re-reads every flagged account at the cursor (GDA flows move balances without events). */
+	async function reconcileAllFlagged(cursor: LightBlock) {
+		const flagged = await allFlagged(db, chain.name);
+		await reconcileAccounts(db, rpc, chain.name, chain.token, flagged, cursor);
+		if (flagged.length > 0) onCommit?.(flagged);
 	}
 
 	async function backfill(cursor: Cursor, target: bigint, head: bigint) {
@@ -245,6 +264,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 	async function loop() {
 		let failures = 0;
 		let initialized = false;
+		let lastReconcile = 0;
 		await standBy();
 		while (!signal.aborted) {
 			try {
@@ -266,6 +286,10 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 					await backfill(cursor, safe, head.number);
 				} else if (!(await followHead(cursor, head))) {
 					await markLive(head.number);
+					if (chain.cfa && Date.now() - lastReconcile > RECONCILE_INTERVAL_MS) {
+						lastReconcile = Date.now();
+						await reconcileAllFlagged(head);
+					}
 					await sleep(chain.pollIntervalMs, signal);
 				}
 				failures = 0;

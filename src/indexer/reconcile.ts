@@ -1,0 +1,83 @@
+import { decodeFunctionResult, encodeFunctionData, parseAbi } from "viem";
+import type { Db } from "../db/database.ts";
+import { eth_call, type LightBlock } from "../rpc/actions.ts";
+import type { RpcClient } from "../rpc/client.ts";
+
+const superTokenAbi = parseAbi([
+	"function realtimeBalanceOf(address account, uint256 timestamp) view returns (int256 availableBalance, uint256 deposit, uint256 owedDeposit)",
+]);
+
+/** Accounts of `candidates` that another agreement than the CFA has touched on this chain. */
+export async function flaggedAmong(db: Db, chain: string, candidates: string[]): Promise<string[]> {
+	if (candidates.length === 0) return [];
+	const rows = await db
+		.selectFrom("agreement_flags")
+		.select("address")
+		.distinct()
+		.where("chain", "=", chain)
+		.where("address", "in", candidates)
+		.execute();
+	return rows.map((r) => r.address);
+}
+
+/** Every flagged account of the chain. */
+export async function allFlagged(db: Db, chain: string): Promise<string[]> {
+	const rows = await db.selectFrom("agreement_flags").select("address").distinct().where("chain", "=", chain).execute();
+	return rows.map((r) => r.address);
+}
+
+/**
+ * Reads `realtimeBalanceOf` at `block` for accounts whose balance events cannot explain (GDA or
+ * IDA activity): the available balance and deposit at the block's time, and the net flow rate of
+ * all agreements as the change of the available balance over one second. Stored per block;
+ * a rollback drops the reads above its ancestor.
+ */
+export async function reconcileAccounts(
+	db: Db,
+	rpc: RpcClient,
+	chain: string,
+	token: string,
+	accounts: string[],
+	block: LightBlock,
+): Promise<void> {
+	if (accounts.length === 0) return;
+	const read = async (account: string, timestamp: bigint) => {
+		const data = encodeFunctionData({ abi: superTokenAbi, functionName: "realtimeBalanceOf", args: [account as `0x${string}`, timestamp] });
+		const [available, deposit, owedDeposit] = decodeFunctionResult({
+			abi: superTokenAbi,
+			functionName: "realtimeBalanceOf",
+			data: (await eth_call(rpc, token, data, block.number)) as `0x${string}`,
+		});
+		return { available, deposit, owedDeposit };
+	};
+	const rows = await Promise.all(
+		accounts.map(async (address) => {
+			const [now, next] = await Promise.all([read(address, block.timestamp), read(address, block.timestamp + 1n)]);
+			return {
+				chain,
+				address,
+				block_number: block.number,
+				timestamp: block.timestamp,
+				available: now.available,
+				deposit: now.deposit,
+				owed_deposit: now.owedDeposit,
+				net_flow_rate: next.available - now.available,
+			};
+		}),
+	);
+	await db
+		.insertInto("stream_reconciliations")
+		.values(rows)
+		.onConflict((oc) =>
+			oc
+				.columns(["chain", "address", "block_number"])
+				.doUpdateSet((eb) => ({
+					available: eb.ref("excluded.available"),
+					deposit: eb.ref("excluded.deposit"),
+					owed_deposit: eb.ref("excluded.owed_deposit"),
+					net_flow_rate: eb.ref("excluded.net_flow_rate"),
+					timestamp: eb.ref("excluded.timestamp"),
+				})),
+		)
+		.execute();
+}
