@@ -4,12 +4,12 @@
 -- rows computed at registration (frozen, as a CCN freezes them). Costs are integers scaled by
 -- 10^18: hold in wei of ALEPH, stream in wei of ALEPH per second, credit in 10^-18 credit per second.
 CREATE TABLE resources (
-	item_hash text PRIMARY KEY,
-	owner text NOT NULL,
+	item_hash text COLLATE "C" PRIMARY KEY,
+	owner text COLLATE "C" NOT NULL,
 	message_type text NOT NULL,
 	payment_type text NOT NULL,
-	chain text,
-	receiver text,
+	chain text COLLATE "C",
+	receiver text COLLATE "C",
 	cost_hold numeric(78,0) NOT NULL,
 	cost_stream numeric(78,0) NOT NULL,
 	cost_credit numeric(78,0) NOT NULL,
@@ -25,7 +25,7 @@ CREATE INDEX resources_owner ON resources (owner, accepted_at, item_hash);
 -- What each account can pay for, as last computed by the entitlement queue: the inputs it read
 -- (balances, stream state, flows, resources; JSON with integers as strings) and the outputs.
 CREATE TABLE entitlements (
-	address text PRIMARY KEY,
+	address text COLLATE "C" PRIMARY KEY,
 	status text NOT NULL,
 	balance numeric(78,0) NOT NULL,
 	locked_hold numeric(78,0) NOT NULL,
@@ -40,7 +40,7 @@ CREATE INDEX entitlements_status ON entitlements (status) WHERE status <> 'ok';
 -- Alerts opened and resolved by entitlement transitions; one open alert per key at a time.
 CREATE TABLE alerts (
 	id bigserial PRIMARY KEY,
-	address text NOT NULL,
+	address text COLLATE "C" NOT NULL,
 	kind text NOT NULL,
 	-- identifies the condition within the kind, e.g. "AVAX" or "AVAX:0xreceiver"
 	subject text NOT NULL DEFAULT '',

@@ -1,0 +1,97 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { createRangeSizer, fetchRanges } from "../src/indexer/block-ranges.ts";
+import { decodeLogs } from "../src/indexer/events.ts";
+import { eth_getLogsRange, type LogFilter } from "../src/rpc/actions.ts";
+import { createRpcClient } from "../src/rpc/client.ts";
+
+const CLI = fileURLToPath(new URL("../bin/aleph-oracle.js", import.meta.url));
+
+/** Peak resident set size of a process, MB (VmHWM). */
+export function peakRssMb(pid: number): number {
+	const status = readFileSync(`/proc/${pid}/status`, "utf8");
+	const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+	return Math.round(kb / 1024);
+}
+
+/**
+ * The baseline: a bare eth_getLogs loop over the same block range, with the same range size
+ * and requests in flight as the indexer, decoding every log (no database). Returns logs/s.
+ */
+export async function bareGetLogs(options: {
+	url: string;
+	filters: LogFilter[];
+	from: bigint;
+	to: bigint;
+	range: number;
+	inFlight: number;
+}): Promise<{ logs: number; seconds: number; logsPerSecond: number }> {
+	const rpc = createRpcClient({ urls: [options.url], timeoutMs: 60_000 });
+	const started = performance.now();
+	let logs = 0;
+	for await (const r of fetchRanges({
+		from: options.from,
+		to: options.to,
+		sizer: createRangeSizer(options.range, options.range),
+		inFlight: options.inFlight,
+		fetch: async (from, to) => (await Promise.all(options.filters.map((f) => eth_getLogsRange(rpc, f, from, to)))).flat(),
+		merge: (parts) => parts.flat(),
+	})) {
+		logs += decodeLogs({ tokenLogs: r.value }).length;
+	}
+	const seconds = (performance.now() - started) / 1000;
+	return { logs, seconds, logsPerSecond: Math.round(logs / seconds) };
+}
+
+export type WatchRun = { child: ChildProcess; output: () => string; wallStart: number };
+
+/** Starts `aleph-oracle watch` as a child process with the given environment. */
+export function spawnWatcher(env: Record<string, string>): WatchRun {
+	const child = spawn(process.execPath, [CLI, "watch"], {
+		env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "info", ...env },
+		stdio: ["ignore", "pipe", "pipe"],
+	});
+	let output = "";
+	child.stdout?.on("data", (d) => {
+		output += d;
+	});
+	child.stderr?.on("data", (d) => {
+		output += d;
+	});
+	return { child, output: () => output, wallStart: performance.now() };
+}
+
+/** Waits for the watcher's "Finished backfill" log line and returns its counts. */
+export async function finishedBackfill(
+	run: WatchRun,
+	timeoutMs = 600_000,
+): Promise<{ logs: number; seconds: number; wallSeconds: number }> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const line = run
+			.output()
+			.split("\n")
+			.find((l) => l.includes('"Finished backfill"'));
+		if (line) {
+			const parsed = JSON.parse(line) as { logs: number; seconds: number };
+			return { logs: parsed.logs, seconds: parsed.seconds, wallSeconds: (performance.now() - run.wallStart) / 1000 };
+		}
+		if (run.child.exitCode !== null) throw new Error(`watcher exited early:\n${run.output().slice(-2000)}`);
+		if (Date.now() > deadline) throw new Error("backfill did not finish in time");
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
+/** Stops a child with SIGTERM and waits for it. */
+export async function stop(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null) return;
+	const exited = new Promise((resolve) => child.once("exit", resolve));
+	child.kill("SIGTERM");
+	await exited;
+}
+
+export function print(title: string, results: Record<string, number | string>): void {
+	console.log(`\n## ${title}`);
+	for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(34)} ${v}`);
+}
