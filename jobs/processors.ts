@@ -10,7 +10,7 @@ import { recomputeAllPage } from "./recompute-all.ts";
 export function createProcessors(deps: RecomputeDeps): Processors {
 	return {
 		"entitlement.recompute": async ({ address }) => (await recomputeEntitlement(deps, address)).entitlement.status,
-		"entitlement.recompute-all": ({ after }) => recomputeAllPage(deps.db, deps.queue, after),
+		"entitlement.recompute-all": ({ after }) => recomputeAllPage(deps, after),
 		"entitlement.critical-check": ({ address }) => deps.queue.add([{ name: "entitlement.recompute", data: { address }, delayMs: 0 }]),
 		"webhook.deliver": ({ deliveryId }) => deliverWebhook(deps.db, deliveryId),
 	};

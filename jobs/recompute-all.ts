@@ -1,25 +1,26 @@
 import { sql } from "kysely";
-import type { Db } from "../src/db/database.ts";
-import type { JobQueue } from "../src/queue/jobs.ts";
+import { type RecomputeDeps, recomputeEntitlements } from "../src/entitlements/recompute.ts";
 
-/** Accounts recomputed per page of the fan-out. */
+/** Accounts recomputed per page of the fan-out, in one transaction. */
 export const FAN_OUT_PAGE = 1_000;
 
 /**
- * One page of "recompute every account": enqueues a recompute for the next `FAN_OUT_PAGE` known
- * accounts (anyone with a balance, a stream, a resource or an entitlement) after `after`, then the
- * next page. The first page also re-enqueues webhook deliveries left pending by a crash.
+ * One page of "recompute every account": takes the next `FAN_OUT_PAGE` known accounts (anyone
+ * with a balance, a stream, a resource or an entitlement) after `after`, enqueues the next page
+ * at once (so several workers share the fan-out), then recomputes this page in one batch. The
+ * first page also re-enqueues webhook deliveries left pending by a crash.
  */
-export async function recomputeAllPage(db: Db, queue: JobQueue, after: string | null): Promise<{ accounts: number; next: string | null }> {
+export async function recomputeAllPage(deps: RecomputeDeps, after: string | null): Promise<{ accounts: number; next: string | null }> {
+	const { db, queue } = deps;
+	const from = after ?? "";
 	const { rows } = await sql<{ address: string }>`select address from (
-		select address from balances union select address from stream_accounts
-		union select owner from resources union select address from entitlements) a
-		where address > ${after ?? ""} order by address limit ${FAN_OUT_PAGE}`.execute(db);
+		(select address from balances where address > ${from} order by address limit ${FAN_OUT_PAGE})
+		union (select address from stream_accounts where address > ${from} order by address limit ${FAN_OUT_PAGE})
+		union (select owner from resources where owner > ${from} order by owner limit ${FAN_OUT_PAGE})
+		union (select address from entitlements where address > ${from} order by address limit ${FAN_OUT_PAGE})
+	) a order by address limit ${FAN_OUT_PAGE}`.execute(db);
 	const next = rows.length === FAN_OUT_PAGE ? (rows.at(-1)?.address ?? null) : null;
-	await queue.add([
-		...rows.map((r) => ({ name: "entitlement.recompute" as const, data: { address: r.address } })),
-		...(next ? [{ name: "entitlement.recompute-all" as const, data: { after: next } }] : []),
-	]);
+	if (next) await queue.add([{ name: "entitlement.recompute-all", data: { after: next } }]);
 	if (after === null) {
 		const stale = await db
 			.selectFrom("webhook_deliveries")
@@ -29,5 +30,9 @@ export async function recomputeAllPage(db: Db, queue: JobQueue, after: string | 
 			.execute();
 		await queue.add(stale.map((d) => ({ name: "webhook.deliver" as const, data: { deliveryId: d.id.toString() } })));
 	}
+	await recomputeEntitlements(
+		deps,
+		rows.map((r) => r.address),
+	);
 	return { accounts: rows.length, next };
 }

@@ -105,6 +105,8 @@ CREATE TABLE stream_accounts (
 	PRIMARY KEY (chain, address)
 );
 
+CREATE INDEX stream_accounts_address ON stream_accounts (address);
+
 -- The stream_accounts row after every flow update that touched the account (reorg rollback).
 CREATE TABLE stream_account_history (
 	chain text COLLATE "C" NOT NULL,

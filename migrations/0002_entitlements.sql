@@ -33,6 +33,9 @@ CREATE TABLE entitlements (
 	inputs jsonb NOT NULL,
 	as_of jsonb NOT NULL,
 	computed_at timestamptz NOT NULL,
+	-- xmax of the snapshot the inputs were read in: a recompute from an older snapshot never
+	-- overwrites one from a newer snapshot (two recomputes of one account may race)
+	snapshot_xmax bigint NOT NULL DEFAULT 0,
 	recomputes bigint NOT NULL DEFAULT 1
 );
 CREATE INDEX entitlements_status ON entitlements (status) WHERE status <> 'ok';

@@ -47,6 +47,8 @@ export type Config = {
 	workerConcurrency: number;
 	/** Per-request timeout of JSON-RPC calls, milliseconds. */
 	rpcTimeoutMs: number;
+	/** Wait before an account's recompute runs, collapsing bursts of changes, milliseconds. */
+	entitlementDebounceMs: number;
 };
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -235,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		sweepIntervalSeconds: read(env, "SWEEP_INTERVAL_SECONDS", intIn(1, 31_536_000), issues) ?? 600,
 		workerConcurrency: read(env, "WORKER_CONCURRENCY", intIn(1, 1_000), issues) ?? 8,
 		rpcTimeoutMs: read(env, "RPC_TIMEOUT_MS", intIn(100, 600_000), issues) ?? 10_000,
+		entitlementDebounceMs: read(env, "ENTITLEMENT_DEBOUNCE_MS", intIn(0, 60_000), issues) ?? 200,
 	};
 	if (issues.length > 0) throw new ConfigError(issues);
 	return Object.freeze(config);

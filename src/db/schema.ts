@@ -196,6 +196,7 @@ export type EntitlementsTable = {
 	inputs: unknown;
 	as_of: Record<string, string>;
 	computed_at: Date;
+	snapshot_xmax: Generated<bigint>;
 	recomputes: Generated<bigint>;
 };
 

@@ -4,7 +4,7 @@ import type { Tables } from "../db/schema.ts";
 import { type AlertCondition, computeEntitlement, type Entitlement } from "../domain/entitlement.ts";
 import type { Settings } from "../pricing/index.ts";
 import type { JobQueue, JobRequest } from "../queue/jobs.ts";
-import { inputsToJson, loadEntitlementInputs } from "./inputs.ts";
+import { inputsToJson, loadEntitlementInputsMany } from "./inputs.ts";
 
 export type RecomputeDeps = {
 	db: Db;
@@ -21,100 +21,109 @@ export type AlertEvent = {
 	alert: { id: string; address: string; kind: string; subject: string; detail: unknown; openedAt: string; resolvedAt: string | null };
 };
 
+type Trx = Transaction<Tables>;
+
 /**
- * Recomputes one account: reads its inputs in one snapshot, computes the entitlement, stores it,
- * opens alerts for new conditions and resolves those that vanished, writes one webhook delivery
- * per subscribed webhook and transition — all in one transaction — then enqueues the deliveries
- * and the checks at the moments its streams will cross the alert horizon and go critical.
+ * Recomputes the entitlements of `addresses` (lowercase): reads their inputs in one snapshot,
+ * computes each, stores them, opens alerts for new conditions and resolves those that vanished,
+ * writes one webhook delivery per subscribed webhook and transition — in one transaction, with
+ * set-based queries whatever the number of accounts — then enqueues the deliveries and the checks
+ * at the moments streams cross the alert horizon and go critical.
  */
-export async function recomputeEntitlement(
+export async function recomputeEntitlements(
 	deps: RecomputeDeps,
-	address: string,
-): Promise<{ entitlement: Entitlement; events: AlertEvent[] }> {
+	addresses: string[],
+): Promise<{ entitlements: Entitlement[]; events: AlertEvent[] }> {
 	const now = deps.now?.() ?? BigInt(Math.floor(Date.now() / 1000));
-	const { entitlement, events, deliveries } = await deps.db
+	const unique = [...new Set(addresses)];
+	// Read everything in one snapshot, and remember how recent that snapshot is.
+	const { inputs, xmax } = await deps.db
 		.transaction()
 		.setIsolationLevel("repeatable read")
 		.execute(async (trx) => {
-			const inputs = await loadEntitlementInputs(trx, address, deps.chains);
-			const entitlement = computeEntitlement(inputs, { now, settings: deps.settings, horizonSeconds: deps.horizonSeconds });
-			const asOf = Object.fromEntries(Object.entries(entitlement.asOf).map(([c, b]) => [c, b.toString()]));
-			await trx
-				.insertInto("entitlements")
-				.values({
-					address,
-					status: entitlement.status,
-					balance: entitlement.balance,
-					locked_hold: entitlement.lockedHold,
-					critical_at: entitlement.criticalAt,
-					inputs: sql`${JSON.stringify(inputsToJson(inputs))}::jsonb`,
-					as_of: sql`${JSON.stringify(asOf)}::jsonb`,
-					computed_at: new Date(Number(now) * 1000),
-				})
-				.onConflict((oc) =>
-					oc.column("address").doUpdateSet((eb) => ({
-						status: eb.ref("excluded.status"),
-						balance: eb.ref("excluded.balance"),
-						locked_hold: eb.ref("excluded.locked_hold"),
-						critical_at: eb.ref("excluded.critical_at"),
-						inputs: eb.ref("excluded.inputs"),
-						as_of: eb.ref("excluded.as_of"),
-						computed_at: eb.ref("excluded.computed_at"),
-						recomputes: sql`entitlements.recomputes + 1`,
-					})),
-				)
-				.execute();
-			const events = await transitionAlerts(trx, address, entitlement.conditions);
-			const deliveries = await recordDeliveries(trx, events);
-			return { entitlement, events, deliveries };
+			const { rows } = await sql<{ xmax: string }>`select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`.execute(trx);
+			return { xmax: BigInt(rows[0]?.xmax ?? "0"), inputs: await loadEntitlementInputsMany(trx, unique, deps.chains) };
 		});
+	const computed = [...inputs.values()].map((i) =>
+		computeEntitlement(i, { now, settings: deps.settings, horizonSeconds: deps.horizonSeconds }),
+	);
+	// Write in another transaction: rows recomputed meanwhile from a newer snapshot are kept, and
+	// only the accounts actually written move their alerts (the row lock orders racing writers).
+	const { entitlements, events, deliveries } = await deps.db.transaction().execute(async (trx) => {
+		const written = await storeEntitlements(trx, computed, [...inputs.values()].map(inputsToJson), now, xmax);
+		const entitlements = computed.filter((e) => written.has(e.address));
+		const events = await transitionAlerts(trx, entitlements);
+		const deliveries = await recordDeliveries(trx, events);
+		return { entitlements, events, deliveries };
+	});
 
 	const jobs: JobRequest[] = deliveries.map((id) => ({ name: "webhook.deliver", data: { deliveryId: id } }));
-	for (const s of Object.values(entitlement.streams)) {
-		if (s.criticalAt === null) continue;
-		// Recompute when the stream enters the alert horizon and when it goes critical.
-		for (const at of [s.criticalAt - BigInt(deps.horizonSeconds), s.criticalAt]) {
-			if (at > now) jobs.push({ name: "entitlement.critical-check", data: { address, at: Number(at) }, delayMs: Number(at - now) * 1000 });
+	for (const e of entitlements) {
+		for (const s of Object.values(e.streams)) {
+			if (s.criticalAt === null) continue;
+			// Recompute when the stream enters the alert horizon and when it goes critical.
+			for (const at of [s.criticalAt - BigInt(deps.horizonSeconds), s.criticalAt]) {
+				if (at > now)
+					jobs.push({ name: "entitlement.critical-check", data: { address: e.address, at: Number(at) }, delayMs: Number(at - now) * 1000 });
+			}
 		}
 	}
 	if (jobs.length > 0) await deps.queue.add(jobs);
-	return { entitlement, events };
+	return { entitlements, events };
 }
 
-type Trx = Transaction<Tables>;
+/** Upserts the entitlements unless a newer snapshot already wrote them; returns the addresses written. */
+async function storeEntitlements(trx: Trx, entitlements: Entitlement[], inputs: string[], now: bigint, xmax: bigint): Promise<Set<string>> {
+	if (entitlements.length === 0) return new Set();
+	const str = (v: bigint | null) => (v === null ? null : v.toString());
+	const { rows } = await sql<{
+		address: string;
+	}>`insert into entitlements (address, status, balance, locked_hold, critical_at, inputs, as_of, computed_at, snapshot_xmax)
+		select address, status, balance, locked_hold, critical_at, inputs::jsonb, as_of::jsonb, ${new Date(Number(now) * 1000)}::timestamptz, ${xmax.toString()}::int8
+		from unnest(${entitlements.map((e) => e.address)}::text[], ${entitlements.map((e) => e.status)}::text[], ${entitlements.map((e) => str(e.balance))}::numeric[],
+			${entitlements.map((e) => str(e.lockedHold))}::numeric[], ${entitlements.map((e) => str(e.criticalAt))}::int8[], ${inputs}::text[],
+			${entitlements.map((e) => JSON.stringify(Object.fromEntries(Object.entries(e.asOf).map(([c, b]) => [c, b.toString()]))))}::text[])
+			as t(address, status, balance, locked_hold, critical_at, inputs, as_of)
+		on conflict (address) do update set status = excluded.status, balance = excluded.balance, locked_hold = excluded.locked_hold,
+			critical_at = excluded.critical_at, inputs = excluded.inputs, as_of = excluded.as_of, computed_at = excluded.computed_at,
+			snapshot_xmax = excluded.snapshot_xmax, recomputes = entitlements.recomputes + 1
+		where entitlements.snapshot_xmax <= excluded.snapshot_xmax
+		returning address`.execute(trx);
+	return new Set(rows.map((r) => r.address));
+}
 
-async function transitionAlerts(trx: Trx, address: string, conditions: AlertCondition[]): Promise<AlertEvent[]> {
-	const open = await trx.selectFrom("alerts").selectAll().where("address", "=", address).where("status", "=", "open").execute();
-	const key = (kind: string, subject: string) => `${kind}|${subject}`;
-	const wanted = new Map(conditions.map((c) => [key(c.kind, c.subject), c]));
+const conditionKey = (address: string, kind: string, subject: string) => `${address}|${kind}|${subject}`;
+
+async function transitionAlerts(trx: Trx, entitlements: Entitlement[]): Promise<AlertEvent[]> {
+	const addresses = entitlements.map((e) => e.address);
+	const open = await trx
+		.selectFrom("alerts")
+		.selectAll()
+		.where("status", "=", "open")
+		.where(sql<boolean>`address = any(${addresses}::text[])`)
+		.execute();
+	const wanted = new Map<string, { address: string; condition: AlertCondition }>();
+	for (const e of entitlements)
+		for (const c of e.conditions) wanted.set(conditionKey(e.address, c.kind, c.subject), { address: e.address, condition: c });
 	const events: AlertEvent[] = [];
-	for (const alert of open) {
-		if (wanted.has(key(alert.kind, alert.subject))) continue;
+	const vanished = open.filter((a) => !wanted.has(conditionKey(a.address, a.kind, a.subject)));
+	if (vanished.length > 0) {
 		const resolved = await trx
 			.updateTable("alerts")
 			.set({ status: "resolved", resolved_at: new Date() })
-			.where("id", "=", alert.id)
+			.where(sql<boolean>`id = any(${vanished.map((a) => a.id.toString())}::int8[])`)
 			.returningAll()
-			.executeTakeFirstOrThrow();
-		events.push({ event: "alert.resolved", alert: alertJson(resolved) });
+			.execute();
+		for (const row of resolved) events.push({ event: "alert.resolved", alert: alertJson(row) });
 	}
-	const present = new Set(open.map((a) => key(a.kind, a.subject)));
-	for (const [k, c] of wanted) {
-		if (present.has(k)) continue;
-		const opened = await trx
-			.insertInto("alerts")
-			.values({
-				address,
-				kind: c.kind,
-				subject: c.subject,
-				status: "open",
-				detail: sql`${JSON.stringify(c.detail)}::jsonb`,
-				resolved_at: null,
-			})
-			.onConflict((oc) => oc.columns(["address", "kind", "subject"]).where("status", "=", "open").doNothing())
-			.returningAll()
-			.executeTakeFirst();
-		if (opened) events.push({ event: "alert.opened", alert: alertJson(opened) });
+	const present = new Set(open.map((a) => conditionKey(a.address, a.kind, a.subject)));
+	const fresh = [...wanted].filter(([k]) => !present.has(k)).map(([, v]) => v);
+	if (fresh.length > 0) {
+		const opened = await sql<Tables["alerts"] & { id: bigint; opened_at: Date }>`insert into alerts (address, kind, subject, status, detail)
+			select address, kind, subject, 'open', detail::jsonb from unnest(${fresh.map((f) => f.address)}::text[], ${fresh.map((f) => f.condition.kind)}::text[],
+				${fresh.map((f) => f.condition.subject)}::text[], ${fresh.map((f) => JSON.stringify(f.condition.detail))}::text[]) as t(address, kind, subject, detail)
+			on conflict (address, kind, subject) where status = 'open' do nothing returning *`.execute(trx);
+		for (const row of opened.rows) events.push({ event: "alert.opened", alert: alertJson(row) });
 	}
 	return events;
 }
@@ -163,4 +172,13 @@ async function recordDeliveries(trx: Trx, events: AlertEvent[]): Promise<string[
 		.returning("id")
 		.execute();
 	return inserted.map((r) => r.id.toString());
+}
+
+/** Recomputes one account (see `recomputeEntitlements`). */
+export async function recomputeEntitlement(
+	deps: RecomputeDeps,
+	address: string,
+): Promise<{ entitlement: Entitlement; events: AlertEvent[] }> {
+	const { entitlements, events } = await recomputeEntitlements(deps, [address]);
+	return { entitlement: entitlements[0] as Entitlement, events };
 }

@@ -69,15 +69,13 @@ export async function reconcileAccounts(
 		.insertInto("stream_reconciliations")
 		.values(rows)
 		.onConflict((oc) =>
-			oc
-				.columns(["chain", "address", "block_number"])
-				.doUpdateSet((eb) => ({
-					available: eb.ref("excluded.available"),
-					deposit: eb.ref("excluded.deposit"),
-					owed_deposit: eb.ref("excluded.owed_deposit"),
-					net_flow_rate: eb.ref("excluded.net_flow_rate"),
-					timestamp: eb.ref("excluded.timestamp"),
-				})),
+			oc.columns(["chain", "address", "block_number"]).doUpdateSet((eb) => ({
+				available: eb.ref("excluded.available"),
+				deposit: eb.ref("excluded.deposit"),
+				owed_deposit: eb.ref("excluded.owed_deposit"),
+				net_flow_rate: eb.ref("excluded.net_flow_rate"),
+				timestamp: eb.ref("excluded.timestamp"),
+			})),
 		)
 		.execute();
 }

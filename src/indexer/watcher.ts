@@ -73,6 +73,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 	let running: Promise<void> | undefined;
 	let leader = false;
 	const finality = BigInt(chain.finalityBlocks);
+	const finalizedAt = (head: bigint) => (head > finality ? head - finality : 0n);
 
 	async function commit(from: Cursor, to: LightBlock, events: ChainEvent[], head: bigint, keep: LightBlock[]) {
 		let touched = await db.transaction().execute(async (trx) => {
@@ -84,7 +85,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 				events,
 				blocks: keep,
 				head,
-				finalized: head - finality,
+				finalized: finalizedAt(head),
 			});
 		});
 		metrics?.indexedBlock.set({ chain: chain.name }, Number(to.number));
@@ -207,7 +208,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 			const touched = await db.transaction().execute(async (trx) => {
 				if (!(await tryLeadership(trx, chain.name)))
 					throw new LostLeadershipError(`another process holds the writer lock of ${chain.name}`);
-				return rollbackTo(trx, chain.name, cursor, ancestor, head, head - finality);
+				return rollbackTo(trx, chain.name, cursor, ancestor, head, finalizedAt(head));
 			});
 			metrics?.reorgs.inc({ chain: chain.name });
 			logger.warn(
@@ -239,7 +240,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 			.updateTable("chains")
 			.set({
 				head_block: head,
-				finalized_block: head - finality,
+				finalized_block: finalizedAt(head),
 				updated_at: new Date(),
 				progress: sql`${JSON.stringify({ phase: "live", blocksPerSecond: 0, logsPerSecond: 0, etaSeconds: null } satisfies WatcherProgress)}::jsonb`,
 			})

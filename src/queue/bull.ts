@@ -1,4 +1,5 @@
 import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
 import { PermanentError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
@@ -80,6 +81,14 @@ export function createBullQueue(options: { redisUrl: string; prefix?: string; de
 				{ name: "entitlement.recompute-all", data: { after: null }, opts: { attempts: RETRY["entitlement.recompute-all"].attempts } },
 			);
 		},
+		async checkEpoch() {
+			// Redis without persistence forgets its queues on restart: a missing epoch key means
+			// jobs may have been lost, so every account is recomputed.
+			const client = (await queues.entitlements.backend.client) as unknown as Redis;
+			const key = `${options.prefix ?? "bull"}:aleph-oracle:epoch`;
+			const created = await client.set(key, String(Date.now()), "NX");
+			return created === "OK";
+		},
 		async counts() {
 			const out = {} as Record<QueueName, Record<string, number>>;
 			for (const name of QUEUE_NAMES) out[name] = await queues[name].getJobCounts("waiting", "delayed", "active", "failed", "completed");
@@ -125,7 +134,14 @@ export function startBullWorkers(options: {
 					metrics?.jobSeconds.observe({ queue, name }, (performance.now() - started) / 1000);
 				}
 			},
-			{ connection: connection(options.redisUrl, true), prefix: options.prefix, concurrency: options.concurrency },
+			// Jobs take milliseconds: a worker killed mid-job has its job moved back to waiting within seconds.
+			{
+				connection: connection(options.redisUrl, true),
+				prefix: options.prefix,
+				concurrency: options.concurrency,
+				lockDuration: 10_000,
+				stalledInterval: 5_000,
+			},
 		);
 		worker.on("error", (error) => logger.warn({ queue, err: error }, "Worker connection error"));
 		return worker;

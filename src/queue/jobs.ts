@@ -38,6 +38,11 @@ export type JobQueue = {
 	add(jobs: JobRequest[]): Promise<void>;
 	/** Registers the periodic sweep (idempotent across processes). */
 	scheduleSweep(everyMs: number): Promise<void>;
+	/**
+	 * True the first time it runs against a fresh queue store (first start, or Redis restarted
+	 * without its data): the caller then recomputes every account, since queued jobs may be lost.
+	 */
+	checkEpoch(): Promise<boolean>;
 	/** Jobs waiting, delayed, active and failed per queue (metrics, status). */
 	counts(): Promise<Record<QueueName, Record<string, number>>>;
 	close(): Promise<void>;

@@ -129,6 +129,7 @@ export function createLocalQueue(options: {
 	}
 
 	let sweep: NodeJS.Timeout | undefined;
+	let epoch = false;
 	return {
 		kind: "local",
 		async add(jobs) {
@@ -138,6 +139,11 @@ export function createLocalQueue(options: {
 			clearInterval(sweep);
 			sweep = setInterval(() => add({ name: "entitlement.recompute-all", data: { after: null } }), everyMs);
 			sweep.unref();
+		},
+		async checkEpoch() {
+			const fresh = !epoch;
+			epoch = true;
+			return fresh;
 		},
 		async counts() {
 			return structuredClone(counts);

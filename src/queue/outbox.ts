@@ -28,18 +28,30 @@ export async function drainOutbox(db: Db, queue: JobQueue): Promise<number> {
 	}
 }
 
-/** Drains the outbox whenever `wake()` is called (after a commit) and every `intervalMs` anyway. */
-export function startOutboxDrainer(options: { db: Db; queue: JobQueue; logger: Logger; intervalMs?: number }) {
+/**
+ * Drains the outbox whenever `wake()` is called (after a commit) and every `intervalMs` anyway.
+ * Every `epochCheckMs` it also asks the queue whether its store was reset (Redis restarted
+ * without persistence) and then fans out a recompute of every account.
+ */
+export function startOutboxDrainer(options: { db: Db; queue: JobQueue; logger: Logger; intervalMs?: number; epochCheckMs?: number }) {
 	const { db, queue, logger } = options;
 	const controller = new AbortController();
 	let wakeUp: (() => void) | undefined;
 	let pending = false;
 	const loop = (async () => {
 		let failures = 0;
+		let epochCheckedAt = 0;
 		while (!controller.signal.aborted) {
 			pending = false;
 			try {
 				await drainOutbox(db, queue);
+				if (Date.now() - epochCheckedAt > (options.epochCheckMs ?? 5_000)) {
+					epochCheckedAt = Date.now();
+					if (await queue.checkEpoch()) {
+						logger.info("Queue store is new or was reset: recomputing every account");
+						await queue.add([{ name: "entitlement.recompute-all", data: { after: null } }]);
+					}
+				}
 				failures = 0;
 			} catch (error) {
 				failures++;

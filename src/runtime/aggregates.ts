@@ -33,7 +33,9 @@ export async function fanOutOnAggregateChange(
 	queue: JobQueue,
 	aggregates: { pricing: Pricing; settings: Settings },
 ): Promise<boolean> {
-	const fingerprint = createHash("sha256").update(JSON.stringify(aggregates)).digest("hex");
+	const fingerprint = createHash("sha256")
+		.update(JSON.stringify(aggregates, (_, v) => (typeof v === "bigint" ? v.toString() : v)))
+		.digest("hex");
 	const changed = await db.transaction().execute(async (trx) => {
 		const previous = await trx.selectFrom("service_state").select("value").where("key", "=", "aggregates").forUpdate().executeTakeFirst();
 		if (previous?.value === fingerprint) return false;

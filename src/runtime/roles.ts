@@ -1,21 +1,37 @@
+import { startJobSystem } from "../../jobs/worker.ts";
+import { createApp } from "../api/app.ts";
+import { startServer } from "../api/server.ts";
 import type { Config } from "../config/env.ts";
 import { openDatabase } from "../db/database.ts";
 import { migrate } from "../db/migrate.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createMetrics } from "../lib/metrics.ts";
+import { startOutboxDrainer } from "../queue/outbox.ts";
+import { fanOutOnAggregateChange, loadAggregates } from "./aggregates.ts";
 import { checkChainIds } from "./check-chains.ts";
 import { createShutdown } from "./shutdown.ts";
 import { startWatchers } from "./watch.ts";
 
-export const ROLES = ["migrate", "watch", "all"] as const;
+export const ROLES = ["migrate", "watch", "work", "serve", "all", "demo"] as const;
 export type Role = (typeof ROLES)[number];
 
+/** A running service: how to wait for its end, and the API URL when it serves one. */
+export type Running = { url: string | null; done: Promise<number>; stop(): Promise<void> };
+
 /**
- * Runs one role of the service until SIGINT/SIGTERM (exit code 0 after draining) or an
- * unrecoverable error (thrown). `migrate` applies the migrations and returns.
+ * Starts the components of a role — `watch` (chain watchers), `work` (queue workers), `serve`
+ * (API) or `all` — on the configured database and queue. Without `REDIS_URL` the job processors
+ * run in this process. Each component registers its cleanup; `stop()` runs them in reverse order
+ * (the API stops taking requests, watchers finish their batch, workers drain, the database closes).
+ * `done` settles with 2 when a component fails beyond recovery.
  */
-export async function runRole(role: Role, config: Config, logger: Logger): Promise<number> {
-	const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+export async function startRole(role: Exclude<Role, "migrate" | "demo">, config: Config, logger: Logger): Promise<Running> {
+	const aggregates = loadAggregates(config);
+	const database = await openDatabase({
+		databaseUrl: config.databaseUrl,
+		dataDir: config.dataDir,
+		applicationName: `aleph-oracle ${role}`,
+	});
 	const shutdown = createShutdown(logger);
 	shutdown.add("database", () => database.close());
 	try {
@@ -24,28 +40,87 @@ export async function runRole(role: Role, config: Config, logger: Logger): Promi
 			{ applied, database: database.kind },
 			applied.length > 0 ? `Applied ${applied.length} migrations` : "Database schema is up to date",
 		);
-		if (role === "migrate") return 0;
-
 		const metrics = createMetrics();
-		const running: Promise<void>[] = [];
-		if (role === "watch" || role === "all") {
-			await checkChainIds(config.chains, logger);
-			const watchers = await startWatchers({ config, database, logger, metrics, shutdown });
-			running.push(...watchers.map((w) => w.start()));
+		const chains = config.chains.map((c) => c.name);
+		const working = role === "work" || role === "all";
+		const jobs = startJobSystem({
+			db: database.db,
+			redisUrl: config.redisUrl,
+			workers: working || !config.redisUrl,
+			concurrency: config.workerConcurrency,
+			chains,
+			settings: aggregates.settings,
+			horizonSeconds: config.alertHorizonSeconds,
+			debounceMs: config.entitlementDebounceMs,
+			logger,
+			metrics,
+		});
+		shutdown.add("jobs", () => jobs.close());
+		const drainer = startOutboxDrainer({ db: database.db, queue: jobs.queue, logger });
+		shutdown.add("outbox drainer", () => drainer.stop());
+		if (working || !config.redisUrl) {
+			await jobs.queue.scheduleSweep(config.sweepIntervalSeconds * 1_000);
+			if (await fanOutOnAggregateChange(database.db, jobs.queue, aggregates))
+				logger.info("Pricing or settings changed: recomputing every account");
 		}
 
-		const stopped = new Promise<number>((resolve) => {
-			const stop = (signal: string) => {
-				logger.info({ signal }, "Shutting down");
-				resolve(0);
-			};
-			process.once("SIGINT", () => stop("SIGINT"));
-			process.once("SIGTERM", () => stop("SIGTERM"));
+		const failures: Promise<void>[] = [];
+		if (role === "watch" || role === "all") {
+			await checkChainIds(config.chains, logger);
+			const watchers = await startWatchers({ config, database, logger, metrics, shutdown, onCommit: () => drainer.wake() });
+			failures.push(...watchers.map((w) => w.start()));
+		}
+		let url: string | null = null;
+		if (role === "serve" || role === "all") {
+			const app = createApp({ config, db: database.db, ...aggregates, queue: jobs.queue, logger, metrics });
+			const server = await startServer(app, { host: config.host, port: config.port });
+			shutdown.add("api server", () => server.close());
+			url = server.url;
+			logger.info({ url }, `Serving the API on ${url}`);
+		}
+		// A component's start() rejects only on an unrecoverable error.
+		const done = Promise.race(failures.map((f) => f.then(() => new Promise<number>(() => {})))).catch((error) => {
+			logger.fatal({ err: error }, "A component stopped on an unrecoverable error");
+			throw error;
 		});
-		// A component's start() rejects only on an unrecoverable error; that ends the process.
-		const failed = Promise.race(running.map((r) => r.then(() => new Promise<never>(() => {}))));
-		return await Promise.race([stopped, failed]);
-	} finally {
+		return { url, done, stop: () => shutdown.run() };
+	} catch (error) {
 		await shutdown.run();
+		throw error;
+	}
+}
+
+/**
+ * Runs a role until SIGINT/SIGTERM (exit code 0 after draining) or an unrecoverable error
+ * (thrown, after cleanup). `migrate` applies the migrations and returns 0.
+ */
+export async function runRole(role: Exclude<Role, "demo">, config: Config, logger: Logger): Promise<number> {
+	if (role === "migrate") {
+		const database = await openDatabase({
+			databaseUrl: config.databaseUrl,
+			dataDir: config.dataDir,
+			applicationName: "aleph-oracle migrate",
+		});
+		try {
+			const applied = await migrate(database.db);
+			logger.info({ applied }, applied.length > 0 ? `Applied ${applied.length} migrations` : "Database schema is up to date");
+			return 0;
+		} finally {
+			await database.close();
+		}
+	}
+	const running = await startRole(role, config, logger);
+	const signalled = new Promise<number>((resolve) => {
+		const stop = (signal: string) => {
+			logger.info({ signal }, "Shutting down");
+			resolve(0);
+		};
+		process.once("SIGINT", () => stop("SIGINT"));
+		process.once("SIGTERM", () => stop("SIGTERM"));
+	});
+	try {
+		return await Promise.race([signalled, running.done]);
+	} finally {
+		await running.stop();
 	}
 }
