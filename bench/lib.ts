@@ -46,9 +46,9 @@ export async function bareGetLogs(options: {
 
 export type WatchRun = { child: ChildProcess; output: () => string; wallStart: number };
 
-/** Starts `aleph-oracle watch` as a child process with the given environment. */
-export function spawnWatcher(env: Record<string, string>): WatchRun {
-	const child = spawn(process.execPath, [CLI, "watch"], {
+/** Starts `aleph-oracle <role>` (default `watch`) as a child process with the given environment. */
+export function spawnWatcher(env: Record<string, string>, role = "watch"): WatchRun {
+	const child = spawn(process.execPath, [CLI, role], {
 		env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "info", ...env },
 		stdio: ["ignore", "pipe", "pipe"],
 	});

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { type RecomputeDeps, recomputeEntitlement } from "../src/entitlements/recompute.ts";
 import type { Processors } from "../src/queue/jobs.ts";
 import { deliverWebhook } from "../src/webhooks/deliver.ts";
@@ -10,7 +11,7 @@ import { recomputeAllPage } from "./recompute-all.ts";
 export function createProcessors(deps: RecomputeDeps): Processors {
 	return {
 		"entitlement.recompute": async ({ address }) => (await recomputeEntitlement(deps, address)).entitlement.status,
-		"entitlement.recompute-all": ({ after }) => recomputeAllPage(deps, after),
+		"entitlement.recompute-all": ({ run, after }) => recomputeAllPage(deps, run ?? randomUUID(), after),
 		"entitlement.critical-check": ({ address }) => deps.queue.add([{ name: "entitlement.recompute", data: { address }, delayMs: 0 }]),
 		"webhook.deliver": ({ deliveryId }) => deliverWebhook(deps.db, deliveryId),
 	};

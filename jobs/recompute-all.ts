@@ -10,7 +10,11 @@ export const FAN_OUT_PAGE = 1_000;
  * at once (so several workers share the fan-out), then recomputes this page in one batch. The
  * first page also re-enqueues webhook deliveries left pending by a crash.
  */
-export async function recomputeAllPage(deps: RecomputeDeps, after: string | null): Promise<{ accounts: number; next: string | null }> {
+export async function recomputeAllPage(
+	deps: RecomputeDeps,
+	run: string,
+	after: string | null,
+): Promise<{ accounts: number; next: string | null }> {
 	const { db, queue } = deps;
 	const from = after ?? "";
 	const { rows } = await sql<{ address: string }>`select address from (
@@ -20,7 +24,7 @@ export async function recomputeAllPage(deps: RecomputeDeps, after: string | null
 		union (select address from entitlements where address > ${from} order by address limit ${FAN_OUT_PAGE})
 	) a order by address limit ${FAN_OUT_PAGE}`.execute(db);
 	const next = rows.length === FAN_OUT_PAGE ? (rows.at(-1)?.address ?? null) : null;
-	if (next) await queue.add([{ name: "entitlement.recompute-all", data: { after: next } }]);
+	if (next) await queue.add([{ name: "entitlement.recompute-all", data: { run, after: next } }]);
 	if (after === null) {
 		const stale = await db
 			.selectFrom("webhook_deliveries")

@@ -13,6 +13,7 @@ import {
 	QUEUE_NAMES,
 	QUEUE_OF,
 	type QueueName,
+	RECOMPUTE_ALL,
 	RETRY,
 } from "./jobs.ts";
 
@@ -78,7 +79,7 @@ export function createBullQueue(options: { redisUrl: string; prefix?: string; de
 			await queues.entitlements.upsertJobScheduler(
 				SWEEP_SCHEDULER,
 				{ every: everyMs },
-				{ name: "entitlement.recompute-all", data: { after: null }, opts: { attempts: RETRY["entitlement.recompute-all"].attempts } },
+				{ name: RECOMPUTE_ALL.name, data: RECOMPUTE_ALL.data, opts: { attempts: RETRY["entitlement.recompute-all"].attempts } },
 			);
 		},
 		async checkEpoch() {

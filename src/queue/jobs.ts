@@ -5,8 +5,11 @@
 export type JobPayloads = {
 	/** Recompute one account's entitlement (deduplicated per address). */
 	"entitlement.recompute": { address: string };
-	/** Fan out a recompute of every known account, one page of addresses after `after`. */
-	"entitlement.recompute-all": { after: string | null };
+	/**
+	 * Fan out a recompute of every known account, one page of addresses after `after`. `run`
+	 * names one fan-out (its pages deduplicate by it); null starts a new one.
+	 */
+	"entitlement.recompute-all": { run: string | null; after: string | null };
 	/** Recompute an account at a moment its streams cross a threshold (running dry, critical). */
 	"entitlement.critical-check": { address: string; at: number };
 	/** POST one webhook delivery. */
@@ -59,11 +62,14 @@ export const RETRY: Record<JobName, { attempts: number; backoffMs: number }> = {
 	"webhook.deliver": { attempts: 10, backoffMs: 1_000 },
 };
 
+/** A new fan-out of every account. */
+export const RECOMPUTE_ALL: JobRequest = { name: "entitlement.recompute-all", data: { run: null, after: null } };
+
 /** A stable job id where duplicates must collapse into one job; undefined otherwise. */
 export function jobIdOf(job: JobRequest): string | undefined {
 	switch (job.name) {
 		case "entitlement.recompute-all":
-			return `recompute-all.${job.data.after ?? "start"}`;
+			return job.data.run === null ? undefined : `recompute-all.${job.data.run}.${job.data.after ?? "start"}`;
 		case "entitlement.critical-check":
 			return `critical.${job.data.address}.${job.data.at}`;
 		case "webhook.deliver":

@@ -12,6 +12,7 @@ import {
 	QUEUE_NAMES,
 	QUEUE_OF,
 	type QueueName,
+	RECOMPUTE_ALL,
 	RETRY,
 } from "./jobs.ts";
 
@@ -137,7 +138,7 @@ export function createLocalQueue(options: {
 		},
 		async scheduleSweep(everyMs) {
 			clearInterval(sweep);
-			sweep = setInterval(() => add({ name: "entitlement.recompute-all", data: { after: null } }), everyMs);
+			sweep = setInterval(() => add(RECOMPUTE_ALL), everyMs);
 			sweep.unref();
 		},
 		async checkEpoch() {

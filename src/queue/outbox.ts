@@ -3,7 +3,7 @@ import type { Db } from "../db/database.ts";
 import { describeError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { sleep } from "../lib/sleep.ts";
-import type { JobQueue } from "./jobs.ts";
+import { type JobQueue, RECOMPUTE_ALL } from "./jobs.ts";
 
 const BATCH = 5_000;
 
@@ -49,7 +49,7 @@ export function startOutboxDrainer(options: { db: Db; queue: JobQueue; logger: L
 					epochCheckedAt = Date.now();
 					if (await queue.checkEpoch()) {
 						logger.info("Queue store is new or was reset: recomputing every account");
-						await queue.add([{ name: "entitlement.recompute-all", data: { after: null } }]);
+						await queue.add([RECOMPUTE_ALL]);
 					}
 				}
 				failures = 0;

@@ -4,7 +4,7 @@ import type { Config } from "../config/env.ts";
 import type { Db } from "../db/database.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { loadPricing, loadSettings, type Pricing, type Settings } from "../pricing/index.ts";
-import type { JobQueue } from "../queue/jobs.ts";
+import { type JobQueue, RECOMPUTE_ALL } from "../queue/jobs.ts";
 
 /** Loads `PRICING_FILE` / `SETTINGS_FILE` (or the built-in defaults); a bad file is a configuration error. */
 export function loadAggregates(config: Pick<Config, "pricingFile" | "settingsFile">): { pricing: Pricing; settings: Settings } {
@@ -46,6 +46,6 @@ export async function fanOutOnAggregateChange(
 			.execute();
 		return true;
 	});
-	if (changed) await queue.add([{ name: "entitlement.recompute-all", data: { after: null } }]);
+	if (changed) await queue.add([RECOMPUTE_ALL]);
 	return changed;
 }
