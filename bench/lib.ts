@@ -17,11 +17,14 @@ export function peakRssMb(pid: number): number {
 
 /**
  * The baseline: a bare eth_getLogs loop over the same block range, with the same range size
- * and requests in flight as the indexer, decoding every log (no database). Returns logs/s.
+ * and requests in flight as the indexer, decoding every log (no database). `filters` are the
+ * token's filter, then optionally the CFA's FlowUpdated and FlowUpdatedExtension filters.
+ * Counts raw logs, like the indexer's own count.
  */
 export async function bareGetLogs(options: {
 	url: string;
 	filters: LogFilter[];
+	cfa?: string;
 	from: bigint;
 	to: bigint;
 	range: number;
@@ -35,10 +38,12 @@ export async function bareGetLogs(options: {
 		to: options.to,
 		sizer: createRangeSizer(options.range, options.range),
 		inFlight: options.inFlight,
-		fetch: async (from, to) => (await Promise.all(options.filters.map((f) => eth_getLogsRange(rpc, f, from, to)))).flat(),
-		merge: (parts) => parts.flat(),
+		fetch: (from, to) => Promise.all(options.filters.map((f) => eth_getLogsRange(rpc, f, from, to))),
+		merge: (parts) => parts[0]?.map((_, i) => parts.flatMap((p) => p[i] ?? [])) ?? [],
 	})) {
-		logs += decodeLogs({ tokenLogs: r.value }).length;
+		const [tokenLogs = [], flowLogs = [], extensionLogs = []] = r.value;
+		decodeLogs({ tokenLogs, flowLogs, extensionLogs, cfa: options.cfa });
+		logs += tokenLogs.length + flowLogs.length + extensionLogs.length;
 	}
 	const seconds = (performance.now() - started) / 1000;
 	return { logs, seconds, logsPerSecond: Math.round(logs / seconds) };

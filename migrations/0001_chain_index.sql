@@ -107,20 +107,23 @@ CREATE TABLE stream_accounts (
 
 CREATE INDEX stream_accounts_address ON stream_accounts (address);
 
--- The stream_accounts row after every flow update that touched the account (reorg rollback).
-CREATE TABLE stream_account_history (
+-- Undo log of stream_accounts for blocks above finality (only they can be reorged): the row of
+-- an account as it was before the block that changed it (existed = false: there was none).
+-- A rollback restores, per account, the image of the earliest rolled-back block. Backfilled
+-- (finalized) blocks write none; images below finality are pruned.
+CREATE TABLE stream_account_undo (
 	chain text COLLATE "C" NOT NULL,
 	address text COLLATE "C" NOT NULL,
 	block_number bigint NOT NULL,
-	log_index integer NOT NULL,
+	existed boolean NOT NULL,
 	streamed numeric(78,0) NOT NULL,
 	net_flow_rate numeric(78,0) NOT NULL,
 	deposit numeric(78,0) NOT NULL,
 	owed_deposit numeric(78,0) NOT NULL,
 	updated_at bigint NOT NULL,
-	PRIMARY KEY (chain, address, block_number, log_index)
+	updated_block bigint NOT NULL,
+	PRIMARY KEY (chain, block_number, address)
 );
-CREATE INDEX stream_account_history_block ON stream_account_history (chain, block_number);
 
 -- AgreementLiquidatedV2 logs of the token.
 CREATE TABLE liquidations (

@@ -12,7 +12,7 @@ export type Tables = {
 	flow_updates: FlowUpdatesTable;
 	flows: FlowsTable;
 	stream_accounts: StreamAccountsTable;
-	stream_account_history: StreamAccountHistoryTable;
+	stream_account_undo: StreamAccountUndoTable;
 	liquidations: LiquidationsTable;
 	agreement_flags: AgreementFlagsTable;
 	stream_reconciliations: StreamReconciliationsTable;
@@ -114,16 +114,17 @@ export type StreamAccountsTable = {
 	updated_block: bigint;
 };
 
-export type StreamAccountHistoryTable = {
+export type StreamAccountUndoTable = {
 	chain: string;
 	address: string;
 	block_number: bigint;
-	log_index: number;
+	existed: boolean;
 	streamed: bigint;
 	net_flow_rate: bigint;
 	deposit: bigint;
 	owed_deposit: bigint;
 	updated_at: bigint;
+	updated_block: bigint;
 };
 
 export type LiquidationsTable = {

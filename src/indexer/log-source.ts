@@ -13,12 +13,13 @@ import { type ChainEvent, decodeLogs, TOPICS } from "./events.ts";
 
 /** Where the events of a chain come from: by block range (backfill) or by block hash (head). */
 export type LogSource = {
-	/** Events of blocks `from`…`to` (inclusive); throws `LogRangeError` when the provider refuses the range. */
-	range(from: bigint, to: bigint, signal?: AbortSignal): Promise<ChainEvent[]>;
+	/**
+	 * Events of blocks `from`…`to` (inclusive) and the number of raw logs fetched for them; throws
+	 * `LogRangeError` when the provider refuses the range.
+	 */
+	range(from: bigint, to: bigint, signal?: AbortSignal): Promise<{ events: ChainEvent[]; logs: number }>;
 	/** Events of one block, by its hash; throws `BlockNotFoundError` when the block is gone. */
 	block(block: LightBlock, signal?: AbortSignal): Promise<ChainEvent[]>;
-	/** Number of raw logs fetched so far. */
-	readonly logCount: number;
 };
 
 const pad = (address: string) => `0x${address.slice(2).padStart(64, "0")}`;
@@ -39,7 +40,6 @@ export function createLogSource(chain: ChainConfig, rpc: RpcClient): LogSource {
 	const cfa = chain.cfa;
 	const flowFilter: LogFilter | null = cfa ? { address: cfa, topics: [TOPICS.flowUpdated, pad(chain.token)] } : null;
 	const extensionFilter: LogFilter | null = cfa ? { address: cfa, topics: [TOPICS.flowUpdatedExtension] } : null;
-	let logCount = 0;
 
 	async function decode(
 		tokenLogs: RpcLog[],
@@ -47,7 +47,6 @@ export function createLogSource(chain: ChainConfig, rpc: RpcClient): LogSource {
 		extensionLogs: RpcLog[],
 		headers: (numbers: bigint[]) => Promise<Map<bigint, bigint>>,
 	) {
-		logCount += tokenLogs.length + flowLogs.length;
 		const events = decodeLogs({ tokenLogs, flowLogs, extensionLogs, cfa });
 		// Stream arithmetic needs block times; providers that omit blockTimestamp in logs cost a header each.
 		const missing = [...new Set(events.filter((e) => e.timestamp === null && e.kind !== "transfer").map((e) => e.block))];
@@ -70,9 +69,6 @@ export function createLogSource(chain: ChainConfig, rpc: RpcClient): LogSource {
 	}
 
 	return {
-		get logCount() {
-			return logCount;
-		},
 		async range(from, to, signal) {
 			const [tokenLogs, flowLogs] = await Promise.all([
 				eth_getLogsRange(rpc, tokenFilter, from, to, signal),
@@ -85,7 +81,8 @@ export function createLogSource(chain: ChainConfig, rpc: RpcClient): LogSource {
 				const hi = BigInt((flowLogs.at(-1) as RpcLog).blockNumber);
 				extensionLogs = await eth_getLogsRange(rpc, extensionFilter, lo, hi, signal);
 			}
-			return decode(tokenLogs, flowLogs, extensionLogs, (n) => headersByNumber(n, signal));
+			const events = await decode(tokenLogs, flowLogs, extensionLogs, (n) => headersByNumber(n, signal));
+			return { events, logs: tokenLogs.length + flowLogs.length + extensionLogs.length };
 		},
 		async block(block, signal) {
 			const [tokenLogs, flowLogs] = await Promise.all([

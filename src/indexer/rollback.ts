@@ -30,18 +30,36 @@ export async function rollbackTo(
 	await trx.deleteFrom("transfers").where("chain", "=", chain).where("block_number", ">", above).execute();
 	await addToBalances(trx, chain, new Map(deltas.rows.map((r) => [r.address, -r.delta])));
 
-	const accounts = (
-		await sql<{
-			address: string;
-		}>`delete from stream_account_history where chain = ${chain} and block_number > ${above} returning address`.execute(trx)
-	).rows.map((r) => r.address);
-	const affected = [...new Set(accounts)];
+	// Each account goes back to its image before the earliest rolled-back block that changed it.
+	const images = await sql<
+		Tables["stream_account_undo"]
+	>`delete from stream_account_undo where chain = ${chain} and block_number > ${above} returning *`.execute(trx);
+	const earliest = new Map<string, Tables["stream_account_undo"]>();
+	for (const image of images.rows) {
+		const seen = earliest.get(image.address);
+		if (!seen || image.block_number < seen.block_number) earliest.set(image.address, image);
+	}
+	const affected = [...earliest.keys()];
 	if (affected.length > 0) {
 		await sql`delete from stream_accounts where chain = ${chain} and address = any(${affected}::text[])`.execute(trx);
-		await sql`insert into stream_accounts (chain, address, streamed, net_flow_rate, deposit, owed_deposit, updated_at, updated_block)
-			select distinct on (address) chain, address, streamed, net_flow_rate, deposit, owed_deposit, updated_at, block_number
-			from stream_account_history where chain = ${chain} and address = any(${affected}::text[])
-			order by address, block_number desc, log_index desc`.execute(trx);
+		const restore = [...earliest.values()].filter((image) => image.existed);
+		if (restore.length > 0) {
+			await trx
+				.insertInto("stream_accounts")
+				.values(
+					restore.map((r) => ({
+						chain,
+						address: r.address,
+						streamed: r.streamed,
+						net_flow_rate: r.net_flow_rate,
+						deposit: r.deposit,
+						owed_deposit: r.owed_deposit,
+						updated_at: r.updated_at,
+						updated_block: r.updated_block,
+					})),
+				)
+				.execute();
+		}
 	}
 
 	const pairs = (

@@ -55,7 +55,8 @@ export async function writeBatch(trx: Trx, batch: BatchWrite): Promise<string[]>
 	}
 
 	const flowEvents = batch.events.filter((e): e is FlowEvent => e.kind === "flow");
-	if (flowEvents.length > 0) await writeFlowEvents(trx, chain, flowEvents);
+	// Blocks at or below finality cannot be reorged: they need no undo images.
+	if (flowEvents.length > 0) await writeFlowEvents(trx, chain, flowEvents, batch.to.number > batch.finalized);
 
 	const liquidations = batch.events.filter((e) => e.kind === "liquidation");
 	if (liquidations.length > 0) {
@@ -152,7 +153,7 @@ export async function enqueueTouched(trx: Trx, chain: string, addresses: string[
 	await sql`insert into outbox (address, chain) select a, ${chain} from unnest(${addresses}::text[]) as a`.execute(trx);
 }
 
-async function writeFlowEvents(trx: Trx, chain: string, events: FlowEvent[]): Promise<void> {
+async function writeFlowEvents(trx: Trx, chain: string, events: FlowEvent[], undoable: boolean): Promise<void> {
 	const addresses = [...new Set(events.flatMap((e) => [e.sender, e.receiver]))];
 	const senders = events.map((e) => e.sender);
 	const receivers = events.map((e) => e.receiver);
@@ -188,7 +189,8 @@ async function writeFlowEvents(trx: Trx, chain: string, events: FlowEvent[]): Pr
 		});
 	}
 
-	const { updates, history } = applyFlowEvents(events, accounts, flows);
+	if (undoable) await writeUndoImages(trx, chain, events[0]?.block ?? 0n, addresses, accounts);
+	const updates = applyFlowEvents(events, accounts, flows);
 
 	await sql`insert into flow_updates (chain, block_number, log_index, tx_hash, block_timestamp, sender, receiver, flow_operator, flow_rate, previous_flow_rate, deposit, opened_at, total_sender_flow_rate, total_receiver_flow_rate)
 		select ${chain}, * from unnest(${updates.map((u) => str(u.block))}::int8[], ${updates.map((u) => u.logIndex)}::int4[], ${updates.map((u) => u.txHash)}::text[], ${updates.map((u) => str(u.timestamp))}::int8[],
@@ -198,13 +200,28 @@ async function writeFlowEvents(trx: Trx, chain: string, events: FlowEvent[]): Pr
 		trx,
 	);
 
-	await sql`insert into stream_account_history (chain, address, block_number, log_index, streamed, net_flow_rate, deposit, owed_deposit, updated_at)
-		select ${chain}, * from unnest(${history.map((h) => h.address)}::text[], ${history.map((h) => str(h.block))}::int8[], ${history.map((h) => h.logIndex)}::int4[],
-		${history.map((h) => str(h.streamed))}::numeric[], ${history.map((h) => str(h.netFlowRate))}::numeric[], ${history.map((h) => str(h.deposit))}::numeric[],
-		${history.map((h) => str(h.owedDeposit))}::numeric[], ${history.map((h) => str(h.updatedAt))}::int8[])`.execute(trx);
-
 	await upsertStreamAccounts(trx, chain, accounts, new Set(addresses));
 	await replaceFlows(trx, chain, flows);
+}
+
+/**
+ * Records, for a batch of one unfinalized block, each touched account's state before it (or that
+ * it had none), so that a rollback can put it back.
+ */
+async function writeUndoImages(
+	trx: Trx,
+	chain: string,
+	block: bigint,
+	addresses: string[],
+	before: Map<string, TrackedAccount>,
+): Promise<void> {
+	const rows = addresses.map((address) => ({ address, state: before.get(address) }));
+	const v = (pick: (s: TrackedAccount) => bigint) => rows.map((r) => str(r.state ? pick(r.state) : 0n));
+	await sql`insert into stream_account_undo (chain, block_number, address, existed, streamed, net_flow_rate, deposit, owed_deposit, updated_at, updated_block)
+		select ${chain}, ${str(block)}::int8, * from unnest(${rows.map((r) => r.address)}::text[], ${rows.map((r) => r.state !== undefined)}::bool[],
+		${v((s) => s.streamed)}::numeric[], ${v((s) => s.netFlowRate)}::numeric[], ${v((s) => s.deposit)}::numeric[], ${v((s) => s.owedDeposit)}::numeric[],
+		${v((s) => s.updatedAt)}::int8[], ${v((s) => s.updatedBlock)}::int8[])
+		on conflict do nothing`.execute(trx);
 }
 
 /** Writes the given accounts' current CFA state. */

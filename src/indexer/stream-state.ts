@@ -30,15 +30,14 @@ export const flowKey = (sender: string, receiver: string) => `${sender}:${receiv
  * touch (`accounts` and `flows` hold the state before the batch and are updated in place;
  * a flow closed by the batch maps to null). Mirrors `_changeFlow`: both parties are settled at
  * the block time, take the event's new net flow rate, and the sender's deposit moves by the
- * flow's deposit change.
+ * flow's deposit change. Returns the `flow_updates` rows.
  */
 export function applyFlowEvents(
 	events: FlowEvent[],
 	accounts: Map<string, TrackedAccount>,
 	flows: Map<string, Flow | null>,
-): { updates: FlowUpdateRow[]; history: AccountHistoryRow[] } {
+): FlowUpdateRow[] {
 	const updates: FlowUpdateRow[] = [];
-	const history: AccountHistoryRow[] = [];
 	for (const event of events) {
 		const t = event.timestamp;
 		if (t === null) throw new Error(`flow event ${event.txHash}#${event.logIndex} has no block timestamp`);
@@ -82,13 +81,7 @@ export function applyFlowEvents(
 				updatedBlock: event.block,
 			};
 			accounts.set(address, after);
-			history.push({
-				...after,
-				address,
-				block: event.block,
-				logIndex: event.logIndex,
-			});
 		}
 	}
-	return { updates, history };
+	return updates;
 }

@@ -125,19 +125,20 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 			sizer,
 			inFlight,
 			fetch: async (from, to) => {
-				const [events, header] = await Promise.all([source.range(from, to, signal), eth_getBlockByNumber(rpc, to)]);
+				const [{ events, logs }, header] = await Promise.all([source.range(from, to, signal), eth_getBlockByNumber(rpc, to)]);
 				if (!header) throw new BlockNotFoundError(`block ${to} is unknown to the RPC`);
-				return { events, header };
+				return { events, logs, header };
 			},
 			merge: (parts) => ({
 				events: parts.flatMap((p) => p.events),
+				logs: parts.reduce((n, p) => n + p.logs, 0),
 				header: (parts.at(-1) as (typeof parts)[number]).header,
 			}),
 		})) {
 			if (signal.aborted) return;
 			await commit(cursor, range.value.header, range.value.events, head, [range.value.header]);
 			cursor = { number: range.to, hash: range.value.header.hash };
-			progress.advance(range.to, range.value.events.length);
+			progress.advance(range.to, range.value.logs);
 			if (progress.due()) {
 				const p = progress.report(head);
 				logger.info(
