@@ -23,6 +23,8 @@ const SERVER = process.env.TEST_DATABASE_URL ?? "postgres://root@127.0.0.1:5432/
 const PER_BLOCK = 200;
 const RANGE = 50; // blocks per eth_getLogs: 10k logs, a typical provider cap
 const IN_FLIGHT = 4;
+/** V8 old-space cap for the run that shows the memory bound (`NODE_OPTIONS=--max-old-space-size`). */
+const HEAP_CAP_MB = 160;
 
 export async function runIndexerBench(): Promise<Record<string, number | string>> {
 	const target = Number(process.env.BENCH_LOGS ?? 200_000);
@@ -60,6 +62,7 @@ export async function runIndexerBench(): Promise<Record<string, number | string>
 			ETH_MAX_BLOCK_RANGE: String(RANGE),
 		};
 		const postgres = await indexOnce({ ...env, DATABASE_URL: await createDatabase() });
+		const capped = await indexOnce({ ...env, DATABASE_URL: await createDatabase(), NODE_OPTIONS: `--max-old-space-size=${HEAP_CAP_MB}` });
 		const after = await baseline();
 		const dataDir = mkdtempSync(join(tmpdir(), "aleph-oracle-bench-"));
 		const pglite = await indexOnce({ ...env, DATA_DIR: dataDir });
@@ -76,6 +79,9 @@ export async function runIndexerBench(): Promise<Record<string, number | string>
 			"ratio Postgres / baseline": (postgres.logsPerSecond / baselineRate).toFixed(2),
 			"indexer, Postgres peak RSS (MB)": postgres.rssMb,
 			"indexer, Postgres wall incl. start (s)": postgres.wallSeconds.toFixed(1),
+			[`indexer, Postgres, heap cap ${HEAP_CAP_MB} MB (logs/s)`]: capped.logsPerSecond,
+			"ratio Postgres with heap cap / baseline": (capped.logsPerSecond / baselineRate).toFixed(2),
+			"indexer, Postgres with heap cap, peak RSS (MB)": capped.rssMb,
 			"indexer, PGlite (logs/s)": pglite.logsPerSecond,
 			"ratio PGlite / baseline": (pglite.logsPerSecond / baselineRate).toFixed(2),
 			"indexer, PGlite peak RSS (MB)": pglite.rssMb,

@@ -1,4 +1,3 @@
-import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AnvilInstance, startAnvil } from "../../src/devchain/anvil.ts";
 import { createDevClient, type DevClient } from "../../src/devchain/client.ts";

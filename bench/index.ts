@@ -1,0 +1,28 @@
+/**
+ * Runs every benchmark of `bench/` and prints their results (`npm run bench`). Each one measures
+ * its own baseline in the same run. BENCH_ONLY=indexer,streams,… selects some.
+ */
+import { runApiBench } from "./api.ts";
+import { runEntitlementBench } from "./entitlements.ts";
+import { runIndexerBench } from "./indexer.ts";
+import { print } from "./lib.ts";
+import { runPricingBench } from "./pricing.ts";
+import { runStreamBench } from "./streams.ts";
+
+const BENCHES: [string, string, () => Promise<Record<string, number | string>>][] = [
+	["pricing", "Pricing: 100k messages", runPricingBench],
+	["indexer", "Indexer: ERC-20 Transfer backfill", runIndexerBench],
+	["streams", "Streams: Superfluid FlowUpdated backfill", runStreamBench],
+	["entitlements", "Entitlements: recompute and freshness", runEntitlementBench],
+	["api", "API: can-pay, accounts and a trivial route", runApiBench],
+];
+
+const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
+console.log(
+	`aleph-oracle benchmarks — ${new Date().toISOString()}, node ${process.version}, ${(await import("node:os")).cpus().length} cores`,
+);
+for (const [name, title, run] of BENCHES) {
+	if (only && !only.includes(name)) continue;
+	print(title, await run());
+}
+process.exit(0);
