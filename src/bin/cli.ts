@@ -32,6 +32,8 @@ async function main(): Promise<number> {
 	}
 	const logger = createLogger(config.logLevel, { role });
 	try {
+		// The demo needs the dev chains (devDependencies): loaded only for it.
+		if (role === "demo") return await (await import("../demo/run.ts")).runDemo(config, logger);
 		return await runRole(role, config, logger);
 	} catch (error) {
 		if (error instanceof ConfigError) {

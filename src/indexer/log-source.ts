@@ -58,7 +58,7 @@ export function createLogSource(chain: ChainConfig, rpc: RpcClient): LogSource {
 	}
 
 	async function headersByNumber(numbers: bigint[], signal?: AbortSignal) {
-		const blocks = await Promise.all(numbers.map((n) => eth_getBlockByNumber(rpc, n)));
+		const blocks = await Promise.all(numbers.map((n) => eth_getBlockByNumber(rpc, n, signal)));
 		signal?.throwIfAborted();
 		return new Map(
 			blocks.map((b, i) => {

@@ -125,7 +125,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 			sizer,
 			inFlight,
 			fetch: async (from, to) => {
-				const [{ events, logs }, header] = await Promise.all([source.range(from, to, signal), eth_getBlockByNumber(rpc, to)]);
+				const [{ events, logs }, header] = await Promise.all([source.range(from, to, signal), eth_getBlockByNumber(rpc, to, signal)]);
 				if (!header) throw new BlockNotFoundError(`block ${to} is unknown to the RPC`);
 				return { events, logs, header };
 			},
@@ -174,7 +174,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 			return true;
 		}
 		while (cursor.number < head.number && !signal.aborted) {
-			const block = await eth_getBlockByNumber(rpc, cursor.number + 1n);
+			const block = await eth_getBlockByNumber(rpc, cursor.number + 1n, signal);
 			if (!block) return true; // the head moved back: look again
 			if (cursor.hash !== null && block.parentHash !== cursor.hash) {
 				await rollbackReorg(cursor, head.number);
@@ -197,7 +197,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 			.orderBy("number", "desc")
 			.execute();
 		for (const stored of kept) {
-			const remote = await eth_getBlockByNumber(rpc, stored.number);
+			const remote = await eth_getBlockByNumber(rpc, stored.number, signal);
 			if (remote?.hash !== stored.hash) continue;
 			if (stored.number === cursor.number) return; // the cursor is canonical: nothing to undo
 			const ancestor: LightBlock = {
@@ -271,7 +271,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 		while (!signal.aborted) {
 			try {
 				if (!initialized) {
-					const chainId = await eth_chainId(rpc);
+					const chainId = await eth_chainId(rpc, signal);
 					if (chainId !== chain.chainId)
 						throw new ConfigError([
 							{ variable: `${chain.name}_CHAIN_ID`, message: `is ${chain.chainId} but the RPC serves chain id ${chainId}` },
@@ -279,7 +279,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 					await initChainRow(db, chain);
 					initialized = true;
 				}
-				const head = await eth_getBlockByNumber(rpc, "latest");
+				const head = await eth_getBlockByNumber(rpc, "latest", signal);
 				if (!head) throw new BlockNotFoundError("the RPC has no latest block");
 				metrics?.headBlock.set({ chain: chain.name }, Number(head.number));
 				const cursor = await readCursor(db, chain.name);

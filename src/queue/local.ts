@@ -18,6 +18,8 @@ import {
 
 type Entry = { job: JobRequest; attempt: number; key: string };
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * The job system without Redis (the embedded default, one process): the same processors, the
  * same deduplication (one waiting and at most one running recompute per address), delays,
@@ -48,11 +50,14 @@ export function createLocalQueue(options: {
 	const keyOf = (job: JobRequest) =>
 		job.name === "entitlement.recompute" ? `recompute.${job.data.address}` : (jobIdOf(job) ?? `${job.name}.${Math.random()}`);
 
+	// setTimeout fires at once past 2^31 − 1 ms (~24.8 days): longer delays re-arm in steps.
 	function later(ms: number, fn: () => void) {
+		const step = Math.min(ms, MAX_TIMER_MS);
 		const timer = setTimeout(() => {
 			timers.delete(timer);
-			fn();
-		}, ms);
+			if (ms > step) later(ms - step, fn);
+			else fn();
+		}, step);
 		timers.add(timer);
 	}
 

@@ -2,7 +2,6 @@ import { sql } from "kysely";
 import type { Db } from "../db/database.ts";
 import { describeError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
-import { sleep } from "../lib/sleep.ts";
 import { type JobQueue, RECOMPUTE_ALL } from "./jobs.ts";
 
 const BATCH = 5_000;
@@ -58,10 +57,16 @@ export function startOutboxDrainer(options: { db: Db; queue: JobQueue; logger: L
 				logger.warn({ err: describeError(error), failures }, "Could not drain the outbox; retrying");
 			}
 			if (pending) continue;
-			await Promise.race([
-				sleep(failures > 0 ? Math.min(10_000, 250 * 2 ** failures) : (options.intervalMs ?? 1_000), controller.signal),
-				new Promise<void>((resolve) => (wakeUp = resolve)),
-			]);
+			// One timer per wait, cleared when a wake or the stop ends it first.
+			await new Promise<void>((resolve) => {
+				const timer = setTimeout(done, failures > 0 ? Math.min(10_000, 250 * 2 ** failures) : (options.intervalMs ?? 1_000));
+				wakeUp = done;
+				function done() {
+					clearTimeout(timer);
+					wakeUp = undefined;
+					resolve();
+				}
+			});
 		}
 	})();
 	return {

@@ -30,8 +30,8 @@ export type LogFilter = {
 
 const toQuantity = (n: bigint) => `0x${n.toString(16)}`;
 
-export async function eth_chainId(rpc: RpcClient): Promise<number> {
-	return Number(hexToBigInt(await rpc.request("eth_chainId", []), "chain id"));
+export async function eth_chainId(rpc: RpcClient, signal?: AbortSignal): Promise<number> {
+	return Number(hexToBigInt(await rpc.request("eth_chainId", [], { signal }), "chain id"));
 }
 
 export async function eth_blockNumber(rpc: RpcClient): Promise<bigint> {
@@ -51,8 +51,11 @@ function toLightBlock(raw: unknown, what: string): LightBlock | null {
 }
 
 /** The header of block `n` (or the latest), or null when the node does not have it. */
-export async function eth_getBlockByNumber(rpc: RpcClient, n: bigint | "latest"): Promise<LightBlock | null> {
-	const block = toLightBlock(await rpc.request("eth_getBlockByNumber", [n === "latest" ? n : toQuantity(n), false]), `block ${n}`);
+export async function eth_getBlockByNumber(rpc: RpcClient, n: bigint | "latest", signal?: AbortSignal): Promise<LightBlock | null> {
+	const block = toLightBlock(
+		await rpc.request("eth_getBlockByNumber", [n === "latest" ? n : toQuantity(n), false], { signal }),
+		`block ${n}`,
+	);
 	if (block && n !== "latest" && block.number !== n) throw new RpcDataError(`RPC answered block ${block.number} for block ${n}`);
 	return block;
 }

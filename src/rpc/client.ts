@@ -61,7 +61,16 @@ export function createRpcClient(parameters: CreateRpcClientParameters): RpcClien
 
 	async function once<T>(urlIndex: number, method: string, params: unknown[], signal?: AbortSignal): Promise<T> {
 		const started = performance.now();
-		const timeout = AbortSignal.timeout(timeoutMs);
+		// A controller per request (not AbortSignal.any, whose listeners on a long-lived caller
+		// signal outlive the request on Node 20).
+		const abort = new AbortController();
+		let timedOut = false;
+		const timer = setTimeout(() => {
+			timedOut = true;
+			abort.abort();
+		}, timeoutMs);
+		const forward = () => abort.abort();
+		signal?.addEventListener("abort", forward, { once: true });
 		let outcome = "ok";
 		try {
 			let response: Response;
@@ -70,10 +79,10 @@ export function createRpcClient(parameters: CreateRpcClientParameters): RpcClien
 					method: "POST",
 					headers: { "content-type": "application/json" },
 					body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params }),
-					signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+					signal: abort.signal,
 				});
 			} catch (error) {
-				outcome = timeout.aborted ? "timeout" : "network";
+				outcome = timedOut ? "timeout" : "network";
 				throw new RpcTransportError(
 					`${method} to RPC #${urlIndex}: ${outcome === "timeout" ? `no answer within ${timeoutMs} ms` : "connection failed"}`,
 					{ cause: error },
@@ -83,7 +92,7 @@ export function createRpcClient(parameters: CreateRpcClientParameters): RpcClien
 			try {
 				text = await response.text();
 			} catch (error) {
-				outcome = timeout.aborted ? "timeout" : "network";
+				outcome = timedOut ? "timeout" : "network";
 				throw new RpcTransportError(`${method} to RPC #${urlIndex}: body interrupted`, { cause: error });
 			}
 			if (!response.ok) {
@@ -106,6 +115,8 @@ export function createRpcClient(parameters: CreateRpcClientParameters): RpcClien
 			}
 			return body.result as T;
 		} finally {
+			clearTimeout(timer);
+			signal?.removeEventListener("abort", forward);
 			observe?.(method, outcome, (performance.now() - started) / 1000);
 			if (outcome !== "ok") count(stats.errors, `${method}:${outcome}`);
 		}
@@ -133,6 +144,7 @@ export function createRpcClient(parameters: CreateRpcClientParameters): RpcClien
 		count(stats.calls, method);
 		const tried = new Set<number>();
 		for (let attempt = 0; ; attempt++) {
+			options.signal?.throwIfAborted();
 			if (tried.size === urls.length) tried.clear();
 			const urlIndex = pick(tried);
 			const h = health[urlIndex] as { failures: number; benchedUntil: number };

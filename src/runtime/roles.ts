@@ -110,13 +110,18 @@ export async function runRole(role: Exclude<Role, "demo">, config: Config, logge
 		}
 	}
 	const running = await startRole(role, config, logger);
+	// A terminal's Ctrl-C may reach the process twice (process group, tsx): the handlers stay
+	// installed so a repeated signal does not kill it before it has drained.
+	let stopping = false;
 	const signalled = new Promise<number>((resolve) => {
 		const stop = (signal: string) => {
+			if (stopping) return;
+			stopping = true;
 			logger.info({ signal }, "Shutting down");
 			resolve(0);
 		};
-		process.once("SIGINT", () => stop("SIGINT"));
-		process.once("SIGTERM", () => stop("SIGTERM"));
+		process.on("SIGINT", () => stop("SIGINT"));
+		process.on("SIGTERM", () => stop("SIGTERM"));
 	});
 	try {
 		return await Promise.race([signalled, running.done]);

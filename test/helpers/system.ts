@@ -15,10 +15,14 @@ export async function flushRedis(url: string): Promise<void> {
 	redis.disconnect();
 }
 
+/** An API answer; tests read arbitrary JSON bodies. */
+// biome-ignore lint/suspicious/noExplicitAny: the body is whatever JSON the route returned
+export type ApiAnswer = { status: number; body: any };
+
 /** Runs the `all` role in this process with the given environment (plus test defaults). */
 export async function startSystem(
 	env: Record<string, string>,
-): Promise<Running & { api: (path: string, init?: RequestInit) => Promise<{ status: number; body: any }> }> {
+): Promise<Running & { api: (path: string, init?: RequestInit) => Promise<ApiAnswer> }> {
 	const config = loadConfig({ HOST: "127.0.0.1", PORT: "0", API_KEYS: API_KEY, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", ...env });
 	const running = await startRole("all", config, createLogger(config.logLevel));
 	const api = async (path: string, init: RequestInit = {}) => {

@@ -1,0 +1,80 @@
+import type { Address } from "viem";
+import type { DemoChain } from "./chains.ts";
+import { fmt, short } from "./context.ts";
+import type { InstanceMessage } from "./messages.ts";
+import type { Showcase } from "./scenario.ts";
+
+/** What the banner shows. */
+export type BannerInput = {
+	seed: number;
+	chains: readonly DemoChain[];
+	accounts: number;
+	crns: readonly Address[];
+	communityWallet: Address;
+	storage: string;
+	jobs: string;
+	apiUrl: string;
+	/** The generated key, printed; null when the user's `API_KEYS` are in force (never printed). */
+	generatedKey: string | null;
+	showcase: Showcase;
+	/** Scripted cases the API did not show in time (normally none). */
+	missing: readonly string[];
+	serviceLogLevel: string;
+	blockTimeSeconds: number;
+};
+
+/** The example requests, built from this run's addresses: `[comment, command]` pairs. */
+export function curlExamples(apiUrl: string, showcase: Showcase): [string, string][] {
+	return [
+		["indexing status of the three chains", `curl -s ${apiUrl}/v1/status`],
+		[
+			`can-pay: yes — ${short(showcase.yes.sender)} holds ${fmt(showcase.richBalance)} ALEPH, ${fmt(showcase.richLocked)} locked, and asks for one more hold instance`,
+			canPayCurl(apiUrl, showcase.yes),
+		],
+		[
+			`can-pay: no, errorCode 5 — ${short(showcase.no.sender)} holds ${fmt(showcase.drifterBalance)} ALEPH for ${fmt(showcase.drifterLocked)} locked`,
+			canPayCurl(apiUrl, showcase.no),
+		],
+		[`a stream account running dry within the alert horizon (status "at_risk")`, `curl -s ${apiUrl}/v1/accounts/${showcase.atRisk}`],
+		["the open alerts", `curl -s '${apiUrl}/v1/alerts?status=open'`],
+		["what each CRN and the community wallet receive on AVAX (the 80/20 split)", `curl -s '${apiUrl}/v1/stats/flows?chain=AVAX'`],
+	];
+}
+
+function canPayCurl(apiUrl: string, message: InstanceMessage): string {
+	return `curl -s -X POST ${apiUrl}/v1/can-pay -H 'content-type: application/json' -d '${JSON.stringify({ message })}'`;
+}
+
+/** The lines printed once the system is up: chains, storage, URLs, and ready-to-paste `curl` lines. */
+export function bannerLines(input: BannerInput): string[] {
+	const lines = [
+		"",
+		`aleph-oracle demo — everything local and offline (seed ${input.seed}: DEMO_SEED=${input.seed} gives the same accounts)`,
+		"",
+		`  chains (anvil, one block every ${input.blockTimeSeconds === 1 ? "second" : `${input.blockTimeSeconds} seconds`}):`,
+	];
+	for (const chain of input.chains) {
+		const cfa = chain.sf ? `  CFA ${chain.sf.cfa}` : "";
+		lines.push(
+			`    ${chain.name.padEnd(5)} ${chain.anvil.url}  chain id ${chain.anvil.chainId}  anvil pid ${chain.anvil.pid}  (${chain.label})`,
+			`          ALEPH ${chain.token}${cfa}`,
+		);
+	}
+	lines.push(
+		`  accounts:  ${input.accounts} funded · CRN receivers ${input.crns.map(short).join(", ")} · community wallet ${input.communityWallet}`,
+		`  database:  ${input.storage}`,
+		`  jobs:      ${input.jobs}`,
+		"",
+		`  API   ${input.apiUrl}`,
+		`  docs  ${input.apiUrl}/docs`,
+		input.generatedKey
+			? `  key   ${input.generatedKey}  (write routes: -H 'Authorization: Bearer <key>')`
+			: "  key   one of your API_KEYS (write routes: -H 'Authorization: Bearer <key>')",
+		"",
+		"  try it:",
+	);
+	for (const [comment, command] of curlExamples(input.apiUrl, input.showcase)) lines.push(`    # ${comment}`, `    ${command}`);
+	if (input.missing.length > 0) lines.push("", `  note: not visible yet through the API: ${input.missing.join(", ")}`);
+	lines.push("", `  live activity below; service logs at ${input.serviceLogLevel}. Ctrl-C stops everything.`, "");
+	return lines;
+}
