@@ -1,0 +1,93 @@
+import type { Entitlement, EntitlementInputs } from "../domain/entitlement.ts";
+import { isEvmAddress } from "../lib/address.ts";
+import type { CostResult, PaymentDecision, PaymentFlows, PricedMessage, Settings } from "../pricing/index.ts";
+import { decidePayment } from "../pricing/index.ts";
+
+/** What a verdict is measured in, per payment type. */
+export const UNIT_OF = { hold: "ALEPH", superfluid: "ALEPH/s", credit: "credits/s" } as const;
+
+/** The stream check of a superfluid verdict, with the flows it read. */
+export type StreamsUsed = {
+	chain: string;
+	receiver: string;
+	communityWallet: string | null;
+	toReceiverWei: bigint;
+	toCommunityWei: bigint;
+};
+
+/** A verdict plus what it was decided on. `allowed: null` when it hinges on the (not indexed) credit balance. */
+export type CanPayVerdict = Omit<PaymentDecision, "allowed" | "reason"> & {
+	allowed: boolean | null;
+	reason: PaymentDecision["reason"] | "credit_balance_unknown";
+	lockedHoldWei: bigint;
+	/** The flows a superfluid verdict read; null when the payment chain's streams are not indexed or there is no receiver. */
+	flowsUsed: StreamsUsed | null;
+};
+
+export type CanPayInput = {
+	message: Exclude<PricedMessage, { kind: "unpriced" }>;
+	costs: CostResult;
+	/** The owner's indexed inputs and entitlement, read live. */
+	inputs: EntitlementInputs;
+	entitlement: Entitlement;
+	settings: Settings;
+	/** Unix seconds: the start of the new execution. */
+	now: number;
+	/** Chains whose streams are indexed. */
+	streamChains: readonly string[];
+	/** Σ cost_credit of the owner's other credit resources, credit-wei per second. */
+	lockedCreditPerSecondWei: bigint;
+};
+
+/**
+ * Decides whether the owner can pay the message from its live indexed state. The message itself
+ * is left out of the locked costs and of the stream resources when it is already registered (a
+ * re-check). Superfluid: the flows owner → `payment.receiver` and owner → community wallet on
+ * `payment.chain`, against every superfluid resource of the owner to that receiver plus this one.
+ * Credit: the credit balance is unknown, so a verdict that depends on it is `allowed: null`.
+ */
+export function decideCanPay(input: CanPayInput): CanPayVerdict {
+	const { message, inputs } = input;
+	const others = inputs.resources.filter((r) => r.itemHash !== message.itemHash);
+	const lockedHoldWei = others.filter((r) => r.paymentType === "hold").reduce((sum, r) => sum + r.costHold, 0n);
+	const used = message.payment.type === "superfluid" ? streamsOf(input) : null;
+	const flows: PaymentFlows | undefined = used
+		? {
+				toReceiverWei: used.toReceiverWei,
+				toCommunityWei: used.toCommunityWei,
+				others: others
+					.filter((r) => r.paymentType === "superfluid" && r.chain === used.chain && r.receiver === used.receiver)
+					.map((r) => ({ requiredPerSecondWei: r.costStream, startedAt: Math.floor(r.acceptedAt / 1000) })),
+			}
+		: undefined;
+	const decision = decidePayment({
+		message,
+		costs: input.costs,
+		now: input.now,
+		balanceWei: input.entitlement.balance,
+		lockedHoldWei,
+		creditBalance: 0n,
+		lockedCreditPerSecondWei: input.lockedCreditPerSecondWei,
+		settings: input.settings,
+		...(flows ? { flows } : {}),
+	});
+	const verdict: CanPayVerdict = { ...decision, lockedHoldWei, flowsUsed: used };
+	if (decision.reason !== "credit_insufficient") return verdict;
+	return {
+		...verdict,
+		allowed: null,
+		errorCode: null,
+		reason: "credit_balance_unknown",
+		message: `Credit balances are not indexed: the account needs ${decision.required} credits for one day of runtime, which this oracle cannot check`,
+		available: null,
+	};
+}
+
+function streamsOf(input: CanPayInput): StreamsUsed | null {
+	const { chain, receiver } = input.message.payment;
+	if (!chain || !input.streamChains.includes(chain) || !receiver || !isEvmAddress(receiver)) return null;
+	const to = receiver.toLowerCase();
+	const community = isEvmAddress(input.settings.communityWalletAddress) ? input.settings.communityWalletAddress.toLowerCase() : null;
+	const flowTo = (address: string) => input.inputs.flows.find((f) => f.chain === chain && f.receiver === address)?.flowRate ?? 0n;
+	return { chain, receiver: to, communityWallet: community, toReceiverWei: flowTo(to), toCommunityWei: community ? flowTo(community) : 0n };
+}

@@ -1,0 +1,33 @@
+import { type RawBuilder, sql } from "kysely";
+import type { Db } from "../../db/database.ts";
+
+/**
+ * SQL of `(address, amount)`: every account of `chain` with its available balance at unix time
+ * `t`, in wei, the way `computeEntitlement` reads it: the transfer balance, plus the CFA state
+ * settled to `t` minus the locked deposit; for an account another agreement touched, its latest
+ * `realtimeBalanceOf` reconciliation moved to `t`. May be negative (a critical stream account).
+ */
+export function availableBalancesSql(chain: string, t: bigint): RawBuilder<{ address: string; amount: bigint }> {
+	return sql<{ address: string; amount: bigint }>`
+		select coalesce(b.address, s.address) as address,
+			case
+				when r.available is not null then r.available + r.net_flow_rate * (${t}::bigint - r.timestamp)
+				when s.address is not null then coalesce(b.amount, 0) + s.streamed + s.net_flow_rate * (${t}::bigint - s.updated_at) - greatest(0, s.deposit - s.owed_deposit)
+				else b.amount
+			end as amount
+		from (select address, amount from balances where chain = ${chain}) b
+		full join (select * from stream_accounts where chain = ${chain}) s on s.address = b.address
+		left join lateral (
+			select x.available, x.net_flow_rate, x.timestamp from stream_reconciliations x
+			where x.chain = ${chain} and x.address = coalesce(b.address, s.address)
+				and exists (select 1 from agreement_flags f where f.chain = ${chain} and f.address = x.address)
+			order by x.block_number desc limit 1
+		) r on true`;
+}
+
+/** Every account of `chain` with its available balance at `t` (wei, floored at 0), ordered by address. */
+export async function listAvailableBalances(db: Db, chain: string, t: bigint): Promise<{ address: string; amount: bigint }[]> {
+	const { rows } = await sql<{ address: string; amount: bigint }>`
+		select address, greatest(amount, 0)::numeric as amount from (${availableBalancesSql(chain, t)}) a order by address`.execute(db);
+	return rows;
+}

@@ -1,0 +1,83 @@
+import { sql } from "kysely";
+import type { Db } from "../../db/database.ts";
+import type { ChainState, EntitlementInputs, LedgerResource } from "../../domain/entitlement.ts";
+
+type Row = {
+	cursors: [chain: string, block: string][];
+	balances: [chain: string, address: string, amount: string][];
+	streams: [chain: string, address: string, streamed: string, rate: string, deposit: string, owed: string, updatedAt: string][];
+	reconciled: [chain: string, address: string, available: string, deposit: string, rate: string, timestamp: string][];
+	flows: [chain: string, sender: string, receiver: string, rate: string][];
+	resources: [
+		owner: string,
+		itemHash: string,
+		paymentType: string,
+		chain: string | null,
+		receiver: string | null,
+		hold: string,
+		stream: string,
+		time: number,
+		acceptedMs: string,
+	][];
+};
+
+/**
+ * The same inputs as `loadEntitlementInputsMany` (src/entitlements/inputs.ts), read in ONE
+ * statement: the six set-based reads become sub-selects aggregated to JSON (integers as text), so
+ * a batch of accounts costs one round trip instead of six. On a small machine the round trips,
+ * not the reads, bound can-pay (bench/api.ts). test/api/live-inputs.test.ts checks that both
+ * loaders agree.
+ */
+export async function loadLiveInputsMany(db: Db, addresses: string[], chains: string[]): Promise<Map<string, EntitlementInputs>> {
+	const out = new Map<string, EntitlementInputs>(addresses.map((address) => [address, { address, chains: [], flows: [], resources: [] }]));
+	if (chains.length === 0 || addresses.length === 0) return out;
+	const a = sql`${addresses}::text[]`;
+	const c = sql`${chains}::text[]`;
+	const { rows } = await sql<Row>`select
+		(select coalesce(json_agg(json_build_array(chain, indexed_block::text) order by chain), '[]') from chains where chain = any(${c})) as cursors,
+		(select coalesce(json_agg(json_build_array(chain, address, amount::text)), '[]') from balances where address = any(${a})) as balances,
+		(select coalesce(json_agg(json_build_array(chain, address, streamed::text, net_flow_rate::text, deposit::text, owed_deposit::text, updated_at::text)), '[]')
+			from stream_accounts where chain = any(${c}) and address = any(${a})) as streams,
+		(select coalesce(json_agg(json_build_array(chain, address, available::text, deposit::text, net_flow_rate::text, timestamp::text)), '[]') from (
+			select distinct on (r.chain, r.address) r.* from stream_reconciliations r
+			where r.address = any(${a}) and exists (select 1 from agreement_flags f where f.chain = r.chain and f.address = r.address)
+			order by r.chain, r.address, r.block_number desc) r) as reconciled,
+		(select coalesce(json_agg(json_build_array(chain, sender, receiver, flow_rate::text)), '[]') from flows where chain = any(${c}) and sender = any(${a})) as flows,
+		(select coalesce(json_agg(json_build_array(owner, item_hash, payment_type, chain, receiver, cost_hold::text, cost_stream::text, message_time,
+			floor(extract(epoch from accepted_at) * 1000)::text) order by owner, accepted_at, item_hash), '[]')
+			from resources where owner = any(${a})) as resources`.execute(db);
+	const row = rows[0] as Row;
+	const key = (chain: string, address: string) => `${chain}|${address}`;
+	const balanceOf = new Map(row.balances.map(([chain, address, amount]) => [key(chain, address), BigInt(amount)]));
+	const streamOf = new Map(row.streams.map((s) => [key(s[0], s[1]), s]));
+	const reconciledOf = new Map(row.reconciled.map((r) => [key(r[0], r[1]), r]));
+	for (const [address, inputs] of out) {
+		inputs.chains = row.cursors.map(([chain, block]): ChainState => {
+			const s = streamOf.get(key(chain, address));
+			const r = reconciledOf.get(key(chain, address));
+			return {
+				chain,
+				block: BigInt(block),
+				transferred: balanceOf.get(key(chain, address)) ?? 0n,
+				stream: s
+					? { streamed: BigInt(s[2]), netFlowRate: BigInt(s[3]), deposit: BigInt(s[4]), owedDeposit: BigInt(s[5]), updatedAt: BigInt(s[6]) }
+					: null,
+				reconciled: r ? { available: BigInt(r[2]), deposit: BigInt(r[3]), netFlowRate: BigInt(r[4]), timestamp: BigInt(r[5]) } : null,
+			};
+		});
+	}
+	for (const [chain, sender, receiver, rate] of row.flows) out.get(sender)?.flows.push({ chain, receiver, flowRate: BigInt(rate) });
+	for (const [owner, itemHash, paymentType, chain, receiver, hold, stream, time, acceptedMs] of row.resources) {
+		out.get(owner)?.resources.push({
+			itemHash,
+			paymentType: paymentType as LedgerResource["paymentType"],
+			chain,
+			receiver,
+			costHold: BigInt(hold),
+			costStream: BigInt(stream),
+			messageTime: time,
+			acceptedAt: Number(acceptedMs),
+		});
+	}
+	return out;
+}

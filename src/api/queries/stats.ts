@@ -1,0 +1,76 @@
+import { sql } from "kysely";
+import type { Db } from "../../db/database.ts";
+import { ZERO_ADDRESS } from "../../lib/address.ts";
+import { availableBalancesSql } from "./available-balances.ts";
+
+/** Minted (from the zero address, genesis included) and burned (to it) per chain, wei. */
+export async function supplyByChain(db: Db, chains: readonly string[]): Promise<Map<string, { minted: bigint; burned: bigint }>> {
+	const [minted, burned] = await Promise.all([
+		db
+			.selectFrom("transfers")
+			.select(["chain", sql<bigint>`sum(value)`.as("total")])
+			.where("from_address", "=", ZERO_ADDRESS)
+			.where("chain", "in", chains)
+			.groupBy("chain")
+			.execute(),
+		db
+			.selectFrom("transfers")
+			.select(["chain", sql<bigint>`sum(value)`.as("total")])
+			.where("to_address", "=", ZERO_ADDRESS)
+			.where("chain", "in", chains)
+			.groupBy("chain")
+			.execute(),
+	]);
+	const get = (rows: { chain: string; total: bigint }[], chain: string) => rows.find((r) => r.chain === chain)?.total ?? 0n;
+	return new Map(chains.map((chain) => [chain, { minted: get(minted, chain), burned: get(burned, chain) }]));
+}
+
+/** Keyset position of a holders page: the last (amount, address) served. */
+export type HolderPosition = { amount: bigint; address: string };
+
+/**
+ * Top holders by available balance at `t` (wei), on one chain or summed over `chains` (each chain
+ * floored at 0), largest first then by address, strictly after `after`. Only positive balances.
+ */
+export async function listHolders(
+	db: Db,
+	q: { chains: readonly string[]; t: bigint; after: HolderPosition | null; limit: number },
+): Promise<{ address: string; amount: bigint; chains: Record<string, string> }[]> {
+	const perChain = sql.join(
+		q.chains.map(
+			(chain) => sql`select ${chain}::text as chain, address, greatest(amount, 0) as amount from (${availableBalancesSql(chain, q.t)}) a`,
+		),
+		sql` union all `,
+	);
+	const after = q.after
+		? sql`and (total < ${q.after.amount}::numeric or (total = ${q.after.amount}::numeric and address > ${q.after.address}))`
+		: sql``;
+	const { rows } = await sql<{ address: string; amount: bigint; chains: Record<string, string> }>`
+		select address, total as amount, chains from (
+			select address, sum(amount) as total, jsonb_object_agg(chain, amount::text) filter (where amount > 0) as chains
+			from (${perChain}) p group by address
+		) h
+		where total > 0 ${after}
+		order by total desc, address
+		limit ${q.limit}`.execute(db);
+	return rows;
+}
+
+/** Open flows aggregated by (chain, receiver), largest total rate first. */
+export async function flowsByReceiver(
+	db: Db,
+	q: { chains: readonly string[]; receiver: string | null; limit: number },
+): Promise<{ chain: string; receiver: string; streams: bigint; total_rate: bigint; total_deposit: bigint }[]> {
+	let query = db
+		.selectFrom("flows")
+		.select([
+			"chain",
+			"receiver",
+			sql<bigint>`count(*)`.as("streams"),
+			sql<bigint>`sum(flow_rate)`.as("total_rate"),
+			sql<bigint>`sum(deposit)`.as("total_deposit"),
+		])
+		.where("chain", "in", q.chains);
+	if (q.receiver) query = query.where("receiver", "=", q.receiver);
+	return query.groupBy(["chain", "receiver"]).orderBy("total_rate", "desc").orderBy("chain").orderBy("receiver").limit(q.limit).execute();
+}

@@ -1,0 +1,41 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { computeEntitlement, type Entitlement, type EntitlementInputs } from "../domain/entitlement.ts";
+import { type ApiContext, type ApiEnv, wallClock } from "./context.ts";
+import { validationHook } from "./errors.ts";
+import type { Freshness } from "./freshness.ts";
+import { type AccountReaders, createAccountReaders } from "./queries/account-inputs.ts";
+
+/** What every route factory receives: the context plus the pieces `createApp` builds once. */
+export type RouteDeps = {
+	ctx: ApiContext;
+	fresh: Freshness;
+	/** Unix seconds (the context's clock, or the wall clock). */
+	now: () => bigint;
+	/** Configured chain names, in configuration order. */
+	chains: string[];
+	/** Configured chains whose streams are indexed (a CFA is set). */
+	streamChains: string[];
+	/** Batched readers of account state. */
+	readers: AccountReaders;
+	/** The entitlement of `inputs` at `now`, with the context's settings and alert horizon. */
+	evaluate(inputs: EntitlementInputs, now: bigint): Entitlement;
+};
+
+/** Builds the deps shared by every route factory of one app. */
+export function createRouteDeps(ctx: ApiContext, fresh: Freshness): RouteDeps {
+	const chains = ctx.config.chains.map((c) => c.name);
+	return {
+		ctx,
+		fresh,
+		now: ctx.now ?? wallClock,
+		chains,
+		streamChains: ctx.config.chains.filter((c) => c.cfa !== null).map((c) => c.name),
+		readers: createAccountReaders(ctx.db, chains),
+		evaluate: (inputs, now) => computeEntitlement(inputs, { now, settings: ctx.settings, horizonSeconds: ctx.config.alertHorizonSeconds }),
+	};
+}
+
+/** A sub-app whose zod failures answer 400 in the error shape. */
+export function createRouter(): OpenAPIHono<ApiEnv> {
+	return new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+}

@@ -1,0 +1,114 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { sql } from "kysely";
+import { formatAleph } from "../../lib/amounts.ts";
+import { decodeCursor, encodeCursor } from "../cursor.ts";
+import { amount, display, flowRate, isoFromSeconds } from "../format.ts";
+import { createRouter, type RouteDeps } from "../router.ts";
+import { AddressParams, AmountSchema, CursorQuery, errorResponses, FlowRateSchema, json, limitQuery } from "../schemas/common.ts";
+
+const ResourceSchema = z
+	.object({
+		itemHash: z.string(),
+		messageType: z.string(),
+		paymentType: z.enum(["hold", "superfluid", "credit"]),
+		chain: z.string().nullable(),
+		receiver: z.string().nullable(),
+		cost: z.object({
+			hold: AmountSchema.openapi({ description: "ALEPH to hold" }),
+			stream: FlowRateSchema.openapi({ description: "ALEPH per second" }),
+			credit: z.string().openapi({ description: "Credits per second, exact" }),
+		}),
+		messageTime: z.string().nullable().openapi({ format: "date-time" }),
+		acceptedAt: z.string().openapi({ format: "date-time" }),
+		covered: z.boolean().nullable().openapi({
+			description:
+				"hold: the balance still covers it, oldest first; superfluid: the streams to its receiver cover the group; credit: null (credits are not indexed)",
+		}),
+	})
+	.openapi("LedgerResource");
+
+const ResourcesSchema = z
+	.object({
+		address: z.string(),
+		balance: AmountSchema,
+		lockedHold: AmountSchema,
+		resources: z.array(ResourceSchema),
+		nextCursor: z.string().nullable(),
+	})
+	.openapi("AccountResources");
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** `GET /v1/accounts/{address}/resources`: the ledger of the owner, oldest first, with coverage. */
+export function accountResourceRoutes(deps: RouteDeps) {
+	const { ctx, fresh, chains, now } = deps;
+	const app = createRouter();
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/{address}/resources",
+			tags: ["Accounts"],
+			summary: "The resources registered for the account, oldest first, with cost and coverage",
+			request: { params: AddressParams, query: z.object({ limit: limitQuery(100, 1000), cursor: CursorQuery }) },
+			responses: { 200: json(ResourcesSchema, "One page of resources"), ...errorResponses(400, 503) },
+		}),
+		async (c) => {
+			const { address } = c.req.valid("param");
+			const { limit, cursor } = c.req.valid("query");
+			const position = cursor
+				? decodeCursor(cursor, 2, (p, i) => (i === 0 ? ISO.test(p) && !Number.isNaN(Date.parse(p)) : p.length <= 128))
+				: null;
+			await fresh.assertFresh(chains);
+			let query = ctx.db
+				.selectFrom("resources")
+				.select([
+					"item_hash",
+					"message_type",
+					"payment_type",
+					"chain",
+					"receiver",
+					"cost_hold",
+					"cost_stream",
+					"cost_credit",
+					"message_time",
+					"accepted_at",
+				])
+				.where("owner", "=", address);
+			if (position) query = query.where(sql<boolean>`(accepted_at, item_hash) > (${position[0]}::timestamptz, ${position[1]}::text)`);
+			const [inputs, rows] = await Promise.all([
+				deps.readers.live.load(address),
+				query
+					.orderBy("accepted_at")
+					.orderBy("item_hash")
+					.limit(limit + 1)
+					.execute(),
+			]);
+			const entitlement = deps.evaluate(inputs, now());
+			const holdCovered = new Map(entitlement.coverage.map((e) => [e.itemHash, e.covered]));
+			const streamCovered = new Map(entitlement.payg.flatMap((p) => p.resources.map((r) => [r, p.ok] as const)));
+			const page = rows.slice(0, limit);
+			const last = page.at(-1);
+			return c.json(
+				{
+					address: display(address),
+					balance: amount(entitlement.balance),
+					lockedHold: amount(entitlement.lockedHold),
+					resources: page.map((r) => ({
+						itemHash: r.item_hash,
+						messageType: r.message_type,
+						paymentType: r.payment_type as "hold" | "superfluid" | "credit",
+						chain: r.chain,
+						receiver: r.receiver === null ? null : display(r.receiver),
+						cost: { hold: amount(r.cost_hold), stream: flowRate(r.cost_stream), credit: formatAleph(r.cost_credit) },
+						messageTime: isoFromSeconds(r.message_time),
+						acceptedAt: r.accepted_at.toISOString(),
+						covered: (r.payment_type === "hold" ? holdCovered.get(r.item_hash) : streamCovered.get(r.item_hash)) ?? null,
+					})),
+					nextCursor: rows.length > limit && last ? encodeCursor([last.accepted_at.toISOString(), last.item_hash]) : null,
+				},
+				200,
+			);
+		},
+	);
+	return app;
+}

@@ -1,0 +1,78 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { blockNumber } from "../format.ts";
+import { listChainRows } from "../queries/chains.ts";
+import { createRouter, type RouteDeps } from "../router.ts";
+import { json } from "../schemas/common.ts";
+
+const ProgressSchema = z
+	.object({
+		phase: z.enum(["backfill", "live"]),
+		blocksPerSecond: z.number(),
+		logsPerSecond: z.number(),
+		etaSeconds: z.number().nullable(),
+	})
+	.openapi("WatcherProgress");
+
+const ChainStatusSchema = z
+	.object({
+		chain: z.string().openapi({ example: "AVAX" }),
+		chainId: z.number().int().nullable(),
+		indexedBlock: z.number().int().nullable(),
+		headBlock: z.number().int().nullable(),
+		lagBlocks: z.number().int().nullable(),
+		finalizedBlock: z.number().int().nullable(),
+		updatedAt: z.string().nullable().openapi({ format: "date-time" }),
+		stale: z.boolean().openapi({ description: "Older than the staleness limit (or never indexed): routes answering from it give 503" }),
+		progress: ProgressSchema.nullable(),
+	})
+	.openapi("ChainStatus");
+
+const StatusSchema = z.object({ chains: z.array(ChainStatusSchema), staleAfterSeconds: z.number().int() }).openapi("Status");
+
+/** `GET /v1/status`: the cursor of every configured chain, with its backfill progress. */
+export function statusRoutes(deps: RouteDeps) {
+	const app = createRouter();
+	app.openapi(
+		createRoute({
+			method: "get",
+			path: "/status",
+			tags: ["System"],
+			summary: "Indexing status per chain",
+			responses: { 200: json(StatusSchema, "Cursor, head, lag and progress of every configured chain") },
+		}),
+		async (c) => {
+			const rows = await listChainRows(deps.ctx.db);
+			const chains = deps.chains.map((chain) => {
+				const row = rows.get(chain);
+				const stale = deps.fresh.staleness(rows, [chain]).length > 0;
+				if (!row) {
+					const { chainId = null } = deps.ctx.config.chains.find((c) => c.name === chain) ?? {};
+					return {
+						chain,
+						chainId,
+						indexedBlock: null,
+						headBlock: null,
+						lagBlocks: null,
+						finalizedBlock: null,
+						updatedAt: null,
+						stale,
+						progress: null,
+					};
+				}
+				return {
+					chain,
+					chainId: Number(row.chain_id),
+					indexedBlock: blockNumber(row.indexed_block),
+					headBlock: blockNumber(row.head_block),
+					lagBlocks: row.head_block === null ? null : Number(row.head_block - row.indexed_block),
+					finalizedBlock: blockNumber(row.finalized_block),
+					updatedAt: row.updated_at.toISOString(),
+					stale,
+					progress: row.progress,
+				};
+			});
+			return c.json({ chains, staleAfterSeconds: deps.ctx.config.staleAfterSeconds }, 200);
+		},
+	);
+	return app;
+}
