@@ -49,13 +49,11 @@ export async function runStreamBench(): Promise<Record<string, number | string>>
 		];
 		for (const call of phases) {
 			for (let i = 0; i < to.length; i += PER_TX) {
-				const operations = to
-					.slice(i, i + PER_TX)
-					.map((r) => ({
-						operationType: CALL_AGREEMENT,
-						target: sf.cfa,
-						data: encodeAbiParameters([{ type: "bytes" }, { type: "bytes" }], [call(r), "0x"]),
-					}));
+				const operations = to.slice(i, i + PER_TX).map((r) => ({
+					operationType: CALL_AGREEMENT,
+					target: sf.cfa,
+					data: encodeAbiParameters([{ type: "bytes" }, { type: "bytes" }], [call(r), "0x"]),
+				}));
 				last = await client.writeContract({
 					address: sf.host,
 					abi: hostBatchAbi,

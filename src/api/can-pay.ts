@@ -35,8 +35,6 @@ export type CanPayInput = {
 	now: number;
 	/** Chains whose streams are indexed. */
 	streamChains: readonly string[];
-	/** Σ cost_credit of the owner's other credit resources, credit-wei per second. */
-	lockedCreditPerSecondWei: bigint;
 };
 
 /**
@@ -50,6 +48,7 @@ export function decideCanPay(input: CanPayInput): CanPayVerdict {
 	const { message, inputs } = input;
 	const others = inputs.resources.filter((r) => r.itemHash !== message.itemHash);
 	const lockedHoldWei = others.filter((r) => r.paymentType === "hold").reduce((sum, r) => sum + r.costHold, 0n);
+	const lockedCreditPerSecondWei = others.filter((r) => r.paymentType === "credit").reduce((sum, r) => sum + r.costCredit, 0n);
 	const used = message.payment.type === "superfluid" ? streamsOf(input) : null;
 	const flows: PaymentFlows | undefined = used
 		? {
@@ -67,7 +66,7 @@ export function decideCanPay(input: CanPayInput): CanPayVerdict {
 		balanceWei: input.entitlement.balance,
 		lockedHoldWei,
 		creditBalance: 0n,
-		lockedCreditPerSecondWei: input.lockedCreditPerSecondWei,
+		lockedCreditPerSecondWei,
 		settings: input.settings,
 		...(flows ? { flows } : {}),
 	});

@@ -12,8 +12,6 @@ export type ChainDefaults = {
 	token: string;
 	/** Superfluid CFAv1 contract, when ALEPH streams on this chain. */
 	cfa?: string;
-	/** Superfluid GDAv1 contract, watched only to flag accounts it touches. */
-	gda?: string;
 	/** First block to index (the token's deployment block or earlier). */
 	startBlock: number;
 	/** Depth past which a block is treated as final. Ponder's choices: 65 on Ethereum, 30 elsewhere. */
@@ -50,7 +48,6 @@ export const CHAIN_DEFAULTS: Record<string, ChainDefaults> = {
 		rpcUrls: ["https://api.avax.network/ext/bc/C/rpc"],
 		token: ALEPH_SUPER_TOKEN,
 		cfa: "0x6946c5b38ffea373b0a2340b4aef0de8f6782e58",
-		gda: "0xa7b197cd5b0cef6d62c4a0a851e3581f5e62e4d2",
 		// Superfluid's own start block on Avalanche: the super token cannot be older.
 		startBlock: 14_700_000,
 		finalityBlocks: 30,
@@ -63,7 +60,6 @@ export const CHAIN_DEFAULTS: Record<string, ChainDefaults> = {
 		rpcUrls: ["https://mainnet.base.org"],
 		token: ALEPH_SUPER_TOKEN,
 		cfa: "0x19ba78b9cdb05a877718841c574325fdb53601bb",
-		gda: "0xfe6c87be05fedb2059d2ec41ba0a09826c9fd7aa",
 		startBlock: 1_000_000,
 		finalityBlocks: 30,
 		pollIntervalMs: 2_000,

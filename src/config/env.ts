@@ -14,8 +14,6 @@ export type ChainConfig = {
 	token: string;
 	/** Lowercase CFAv1 address, or null when streams are not indexed on this chain. */
 	cfa: string | null;
-	/** Lowercase GDAv1 address, or null. */
-	gda: string | null;
 	startBlock: bigint;
 	finalityBlocks: number;
 	pollIntervalMs: number;
@@ -133,7 +131,6 @@ function readChain(env: NodeJS.ProcessEnv, name: string, issues: Issue[]): Chain
 	const mainnet = defaults !== undefined && chainId === defaults.chainId;
 	const token = read(env, v("TOKEN"), address, issues) ?? (mainnet ? defaults.token : undefined);
 	const cfaRaw = read(env, v("CFA"), z.union([z.literal("none"), address]), issues);
-	const gdaRaw = read(env, v("GDA"), z.union([z.literal("none"), address]), issues);
 	const startBlock = read(env, v("START_BLOCK"), intIn(0, 2 ** 53 - 1), issues) ?? (mainnet ? defaults.startBlock : 0);
 	const finalityBlocks =
 		read(env, v("FINALITY_BLOCKS"), intIn(1, 10_000), issues) ?? defaults?.finalityBlocks ?? GENERIC_CHAIN.finalityBlocks;
@@ -167,7 +164,6 @@ function readChain(env: NodeJS.ProcessEnv, name: string, issues: Issue[]): Chain
 		rpcUrls,
 		token: token.toLowerCase(),
 		cfa: pick(cfaRaw, defaults?.cfa),
-		gda: pick(gdaRaw, defaults?.gda),
 		startBlock: BigInt(startBlock),
 		finalityBlocks,
 		pollIntervalMs,

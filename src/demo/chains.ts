@@ -97,7 +97,7 @@ async function deployAleph(name: DemoChainName, anvil: AnvilInstance, seed: numb
 
 /**
  * The environment that names the local chains, for `loadConfig`: `CHAINS`, and per chain its RPC
- * URL, chain id, token, Superfluid CFA and GDA (none on ETH), start block, genesis balances, a small
+ * URL, chain id, token, Superfluid CFA (none on ETH), start block, genesis balances, a small
  * finality depth and a fast head poll.
  */
 export function chainEnvironment(chains: readonly DemoChain[], blockTimeSeconds: number): Record<string, string> {
@@ -111,7 +111,6 @@ export function chainEnvironment(chains: readonly DemoChain[], blockTimeSeconds:
 		v("CHAIN_ID", String(chain.anvil.chainId));
 		v("TOKEN", chain.token);
 		v("CFA", chain.sf?.cfa ?? "none");
-		v("GDA", chain.sf?.gda ?? "none");
 		v("START_BLOCK", chain.startBlock.toString());
 		if (chain.genesis.length > 0) v("GENESIS", chain.genesis.map((g) => `${g.address}:${g.amount}`).join(","));
 		v("FINALITY_BLOCKS", "5");

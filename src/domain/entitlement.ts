@@ -28,6 +28,8 @@ export type LedgerResource = {
 	costHold: bigint;
 	/** wei of ALEPH per second */
 	costStream: bigint;
+	/** 10^-18 credit per second */
+	costCredit: bigint;
 	/** Envelope time, unix seconds. */
 	messageTime: number;
 	/** When the node accepted it, unix ms; the ledger is ordered by it (oldest first). */

@@ -5,12 +5,33 @@ import type { ChainState, EntitlementInputs, LedgerResource } from "../domain/en
 
 type Reader = Db | Transaction<Tables>;
 
+type Row = {
+	cursors: [chain: string, block: string][];
+	balances: [chain: string, address: string, amount: string][];
+	streams: [chain: string, address: string, streamed: string, rate: string, deposit: string, owed: string, updatedAt: string][];
+	reconciled: [chain: string, address: string, available: string, deposit: string, rate: string, timestamp: string][];
+	flows: [chain: string, sender: string, receiver: string, rate: string][];
+	resources: [
+		owner: string,
+		itemHash: string,
+		paymentType: string,
+		chain: string | null,
+		receiver: string | null,
+		hold: string,
+		stream: string,
+		credit: string,
+		time: number,
+		acceptedMs: string,
+	][];
+};
+
 /**
- * Reads everything the entitlements of `addresses` depend on, on the given chains: per chain each
- * account's transfer balance, CFA state (or its latest realtimeBalanceOf reconciliation when another
- * agreement touched it) and the indexed block; their open outgoing flows; their resources, oldest
- * first. Six set-based queries whatever the number of addresses; run it in a repeatable-read
- * transaction for one snapshot. Addresses are lowercase.
+ * Reads everything the entitlements of `addresses` (lowercase) depend on, on the given chains:
+ * per chain each account's transfer balance, CFA state (or its latest realtimeBalanceOf
+ * reconciliation when another agreement touched it) and the indexed block; their open outgoing
+ * flows; their resources, oldest first. ONE statement whatever the number of accounts: six
+ * set-based sub-selects aggregated to JSON (integers as text), so it is one snapshot and one
+ * round trip (the round trips, not the reads, bound the API on a small machine).
  */
 export async function loadEntitlementInputsMany(
 	db: Reader,
@@ -19,69 +40,53 @@ export async function loadEntitlementInputsMany(
 ): Promise<Map<string, EntitlementInputs>> {
 	const out = new Map<string, EntitlementInputs>(addresses.map((address) => [address, { address, chains: [], flows: [], resources: [] }]));
 	if (chains.length === 0 || addresses.length === 0) return out;
-	const [cursors, balances, streams, reconciled, flows, resources] = await Promise.all([
-		db.selectFrom("chains").select(["chain", "indexed_block"]).where("chain", "in", chains).orderBy("chain").execute(),
-		db.selectFrom("balances").select(["chain", "address", "amount"]).where(sql<boolean>`address = any(${addresses}::text[])`).execute(),
-		db
-			.selectFrom("stream_accounts")
-			.selectAll()
-			.where("chain", "in", chains)
-			.where(sql<boolean>`address = any(${addresses}::text[])`)
-			.execute(),
-		sql<Tables["stream_reconciliations"]>`select distinct on (r.chain, r.address) r.* from stream_reconciliations r
-			where r.address = any(${addresses}::text[]) and exists (select 1 from agreement_flags f where f.chain = r.chain and f.address = r.address)
-			order by r.chain, r.address, r.block_number desc`.execute(db),
-		db
-			.selectFrom("flows")
-			.select(["chain", "sender", "receiver", "flow_rate"])
-			.where("chain", "in", chains)
-			.where(sql<boolean>`sender = any(${addresses}::text[])`)
-			.execute(),
-		db
-			.selectFrom("resources")
-			.selectAll()
-			.where(sql<boolean>`owner = any(${addresses}::text[])`)
-			.orderBy("owner")
-			.orderBy("accepted_at")
-			.orderBy("item_hash")
-			.execute(),
-	]);
+	const a = sql`${addresses}::text[]`;
+	const c = sql`${chains}::text[]`;
+	const { rows } = await sql<Row>`select
+		(select coalesce(json_agg(json_build_array(chain, indexed_block::text) order by chain), '[]') from chains where chain = any(${c})) as cursors,
+		(select coalesce(json_agg(json_build_array(chain, address, amount::text)), '[]') from balances where address = any(${a})) as balances,
+		(select coalesce(json_agg(json_build_array(chain, address, streamed::text, net_flow_rate::text, deposit::text, owed_deposit::text, updated_at::text)), '[]')
+			from stream_accounts where chain = any(${c}) and address = any(${a})) as streams,
+		(select coalesce(json_agg(json_build_array(chain, address, available::text, deposit::text, net_flow_rate::text, timestamp::text)), '[]') from (
+			select distinct on (r.chain, r.address) r.* from stream_reconciliations r
+			where r.address = any(${a}) and exists (select 1 from agreement_flags f where f.chain = r.chain and f.address = r.address)
+			order by r.chain, r.address, r.block_number desc) r) as reconciled,
+		(select coalesce(json_agg(json_build_array(chain, sender, receiver, flow_rate::text)), '[]') from flows where chain = any(${c}) and sender = any(${a})) as flows,
+		(select coalesce(json_agg(json_build_array(owner, item_hash, payment_type, chain, receiver, cost_hold::text, cost_stream::text, cost_credit::text, message_time,
+			floor(extract(epoch from accepted_at) * 1000)::text) order by owner, accepted_at, item_hash), '[]')
+			from resources where owner = any(${a})) as resources`.execute(db);
+	const row = rows[0] as Row;
 	const key = (chain: string, address: string) => `${chain}|${address}`;
-	const balanceOf = new Map(balances.map((b) => [key(b.chain, b.address), b.amount]));
-	const streamOf = new Map(streams.map((s) => [key(s.chain, s.address), s]));
-	const reconciledOf = new Map(reconciled.rows.map((r) => [key(r.chain, r.address), r]));
+	const balanceOf = new Map(row.balances.map(([chain, address, amount]) => [key(chain, address), BigInt(amount)]));
+	const streamOf = new Map(row.streams.map((s) => [key(s[0], s[1]), s]));
+	const reconciledOf = new Map(row.reconciled.map((r) => [key(r[0], r[1]), r]));
 	for (const [address, inputs] of out) {
-		inputs.chains = cursors.map((c): ChainState => {
-			const stream = streamOf.get(key(c.chain, address));
-			const r = reconciledOf.get(key(c.chain, address));
+		inputs.chains = row.cursors.map(([chain, block]): ChainState => {
+			const s = streamOf.get(key(chain, address));
+			const r = reconciledOf.get(key(chain, address));
 			return {
-				chain: c.chain,
-				block: c.indexed_block,
-				transferred: balanceOf.get(key(c.chain, address)) ?? 0n,
-				stream: stream
-					? {
-							streamed: stream.streamed,
-							netFlowRate: stream.net_flow_rate,
-							deposit: stream.deposit,
-							owedDeposit: stream.owed_deposit,
-							updatedAt: stream.updated_at,
-						}
+				chain,
+				block: BigInt(block),
+				transferred: balanceOf.get(key(chain, address)) ?? 0n,
+				stream: s
+					? { streamed: BigInt(s[2]), netFlowRate: BigInt(s[3]), deposit: BigInt(s[4]), owedDeposit: BigInt(s[5]), updatedAt: BigInt(s[6]) }
 					: null,
-				reconciled: r ? { available: r.available, deposit: r.deposit, netFlowRate: r.net_flow_rate, timestamp: r.timestamp } : null,
+				reconciled: r ? { available: BigInt(r[2]), deposit: BigInt(r[3]), netFlowRate: BigInt(r[4]), timestamp: BigInt(r[5]) } : null,
 			};
 		});
 	}
-	for (const f of flows) out.get(f.sender)?.flows.push({ chain: f.chain, receiver: f.receiver, flowRate: f.flow_rate });
-	for (const r of resources) {
-		out.get(r.owner)?.resources.push({
-			itemHash: r.item_hash,
-			paymentType: r.payment_type as LedgerResource["paymentType"],
-			chain: r.chain,
-			receiver: r.receiver,
-			costHold: r.cost_hold,
-			costStream: r.cost_stream,
-			messageTime: r.message_time,
-			acceptedAt: r.accepted_at.getTime(),
+	for (const [chain, sender, receiver, rate] of row.flows) out.get(sender)?.flows.push({ chain, receiver, flowRate: BigInt(rate) });
+	for (const [owner, itemHash, paymentType, chain, receiver, hold, stream, credit, time, acceptedMs] of row.resources) {
+		out.get(owner)?.resources.push({
+			itemHash,
+			paymentType: paymentType as LedgerResource["paymentType"],
+			chain,
+			receiver,
+			costHold: BigInt(hold),
+			costStream: BigInt(stream),
+			costCredit: BigInt(credit),
+			messageTime: time,
+			acceptedAt: Number(acceptedMs),
 		});
 	}
 	return out;

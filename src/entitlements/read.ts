@@ -1,37 +1,29 @@
+import { sql } from "kysely";
 import type { Db } from "../db/database.ts";
-import { computeEntitlement, type Entitlement } from "../domain/entitlement.ts";
-import type { Settings } from "../pricing/index.ts";
-import { inputsFromJson, loadEntitlementInputs } from "./inputs.ts";
+import type { EntitlementInputs } from "../domain/entitlement.ts";
+import { inputsFromJson, loadEntitlementInputsMany } from "./inputs.ts";
 
-export type ReadEntitlementOptions = { chains: string[]; settings: Settings; horizonSeconds: number; now: bigint };
+/** Inputs as the API serves them: stored by the queue, else read live. */
+export type StoredInputs = { inputs: EntitlementInputs; source: "queue" | "live"; storedAt: Date | null };
 
 /**
- * The entitlement of an account as served by the API: the inputs the queue last stored for it,
- * evaluated at `now` (so stream balances and critical times are current), or — for an account
- * the queue has not computed yet, including an unknown one — the inputs read live.
- * `source` tells which; `storedAt` is when the queue stored them.
+ * The inputs the queue last stored for each account, or — for an account it has not computed yet,
+ * including an unknown one — the inputs read live. Two statements whatever the number of accounts.
+ * The API evaluates them at request time, so stream balances and critical times are current.
  */
-export async function readEntitlement(
-	db: Db,
-	address: string,
-	options: ReadEntitlementOptions,
-): Promise<{ entitlement: Entitlement; source: "queue" | "live"; storedAt: Date | null; recomputes: bigint }> {
-	const stored = await db
+export async function readStoredInputsMany(db: Db, addresses: string[], chains: string[]): Promise<Map<string, StoredInputs>> {
+	const rows = await db
 		.selectFrom("entitlements")
-		.select(["inputs", "computed_at", "recomputes"])
-		.where("address", "=", address)
-		.executeTakeFirst();
-	const inputs = stored ? inputsFromJson(stored.inputs) : await loadEntitlementInputs(db, address, options.chains);
-	return {
-		entitlement: computeEntitlement(inputs, { now: options.now, settings: options.settings, horizonSeconds: options.horizonSeconds }),
-		source: stored ? "queue" : "live",
-		storedAt: stored?.computed_at ?? null,
-		recomputes: stored?.recomputes ?? 0n,
-	};
-}
-
-/** The entitlement from the indexed state as it is now (for can-pay: no queue lag). */
-export async function liveEntitlement(db: Db, address: string, options: ReadEntitlementOptions): Promise<Entitlement> {
-	const inputs = await loadEntitlementInputs(db, address, options.chains);
-	return computeEntitlement(inputs, { now: options.now, settings: options.settings, horizonSeconds: options.horizonSeconds });
+		.select(["address", "inputs", "computed_at"])
+		.where(sql<boolean>`address = any(${addresses}::text[])`)
+		.execute();
+	const out = new Map<string, StoredInputs>(
+		rows.map((r) => [r.address, { inputs: inputsFromJson(r.inputs), source: "queue" as const, storedAt: r.computed_at }]),
+	);
+	const missing = addresses.filter((a) => !out.has(a));
+	if (missing.length > 0) {
+		for (const [address, inputs] of await loadEntitlementInputsMany(db, missing, chains))
+			out.set(address, { inputs, source: "live", storedAt: null });
+	}
+	return out;
 }

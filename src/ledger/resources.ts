@@ -69,8 +69,13 @@ export async function registerResource(
 	const messageJson = JSON.stringify(input.message);
 
 	const created = await db.transaction().execute(async (trx) => {
-		const existing = await trx.selectFrom("resources").select(["message"]).where("item_hash", "=", input.itemHash).executeTakeFirst();
-		if (existing) return JSON.stringify(existing.message) === JSON.stringify(JSON.parse(messageJson)) ? false : null;
+		// jsonb equality ignores key order and whitespace: the same message registered again is unchanged.
+		const existing = await trx
+			.selectFrom("resources")
+			.select(sql<boolean>`message = ${messageJson}::jsonb`.as("same"))
+			.where("item_hash", "=", input.itemHash)
+			.executeTakeFirst();
+		if (existing) return existing.same ? false : null;
 		await trx
 			.insertInto("resources")
 			.values({

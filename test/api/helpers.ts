@@ -30,7 +30,6 @@ function chain(name: string, chainId: number, cfa: string | null): ChainConfig {
 		rpcUrls: ["http://127.0.0.1:9"],
 		token: addr(0xa1e9 + chainId),
 		cfa,
-		gda: null,
 		startBlock: 1n,
 		finalityBlocks: 10,
 		pollIntervalMs: 1_000,

@@ -9,7 +9,6 @@ export function testChainConfig(overrides: Partial<ChainConfig> & Pick<ChainConf
 	return {
 		name: "ETH",
 		cfa: null,
-		gda: null,
 		startBlock: 0n,
 		finalityBlocks: 5,
 		pollIntervalMs: 50,

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { sql } from "kysely";
+
 import { isEvmAddress } from "../../lib/address.ts";
 import { computeCosts, decidePayment, parseMessage } from "../../pricing/index.ts";
 import { type CanPayVerdict, decideCanPay, UNIT_OF } from "../can-pay.ts";
@@ -98,10 +98,7 @@ export function canPayRoutes(deps: RouteDeps) {
 			}
 			const owner = message.address.toLowerCase();
 			await fresh.assertFresh(chains);
-			const [inputs, lockedCredit] = await Promise.all([
-				deps.readers.live.load(owner),
-				message.payment.type === "credit" ? lockedCreditOf(owner, message.itemHash) : Promise.resolve(0n),
-			]);
+			const inputs = await deps.readers.live.load(owner);
 			const entitlement = deps.evaluate(inputs, t);
 			const verdict = decideCanPay({
 				message,
@@ -111,7 +108,6 @@ export function canPayRoutes(deps: RouteDeps) {
 				settings: ctx.settings,
 				now: Number(t),
 				streamChains: deps.streamChains,
-				lockedCreditPerSecondWei: lockedCredit,
 			});
 			return c.json(
 				{
@@ -127,17 +123,6 @@ export function canPayRoutes(deps: RouteDeps) {
 		},
 	);
 
-	/** Σ cost_credit of the owner's credit resources but `itemHash`: only credit messages need it. */
-	async function lockedCreditOf(owner: string, itemHash: string | null): Promise<bigint> {
-		const row = await ctx.db
-			.selectFrom("resources")
-			.select(sql<bigint>`coalesce(sum(cost_credit), 0)::numeric`.as("total"))
-			.where("owner", "=", owner)
-			.where("payment_type", "=", "credit")
-			.where("item_hash", "!=", itemHash ?? "")
-			.executeTakeFirst();
-		return row?.total ?? 0n;
-	}
 	return app;
 }
 

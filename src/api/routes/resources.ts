@@ -6,7 +6,6 @@ import { describeError } from "../../lib/errors.ts";
 import { parseMessage } from "../../pricing/index.ts";
 import { ApiError, sentence } from "../errors.ts";
 import { amount, display, flowRate } from "../format.ts";
-import { jsonbOrder } from "../jsonb-order.ts";
 import { requireApiKey } from "../middleware/api-key.ts";
 import { createRouter, type RouteDeps } from "../router.ts";
 import { AmountSchema, errorResponses, FlowRateSchema, json, jsonBody } from "../schemas/common.ts";
@@ -85,7 +84,7 @@ export function resourceRoutes(deps: RouteDeps) {
 				ctx.db,
 				{
 					itemHash,
-					message: jsonbOrder(body.message),
+					message: body.message,
 					...(body.sizes ? { sizes: body.sizes } : {}),
 					...(body.acceptedAt ? { acceptedAt: new Date(body.acceptedAt) } : {}),
 				},
