@@ -2,6 +2,7 @@ import { decodeFunctionResult, encodeFunctionData, parseAbi } from "viem";
 import type { Db } from "../db/database.ts";
 import { eth_call, type LightBlock } from "../rpc/actions.ts";
 import type { RpcClient } from "../rpc/client.ts";
+import { enqueueTouched } from "./store.ts";
 
 const superTokenAbi = parseAbi([
 	"function realtimeBalanceOf(address account, uint256 timestamp) view returns (int256 availableBalance, uint256 deposit, uint256 owedDeposit)",
@@ -29,8 +30,9 @@ export async function allFlagged(db: Db, chain: string): Promise<string[]> {
 /**
  * Reads `realtimeBalanceOf` at `block` for accounts whose balance events cannot explain (GDA or
  * IDA activity): the available balance and deposit at the block's time, and the net flow rate of
- * all agreements as the change of the available balance over one second. Stored per block;
- * a rollback drops the reads above its ancestor.
+ * all agreements as the change of the available balance over one second. Stored per block, with
+ * the accounts put in the outbox in the same transaction (their entitlement changed); a rollback
+ * drops the reads above its ancestor.
  */
 export async function reconcileAccounts(
 	db: Db,
@@ -65,17 +67,20 @@ export async function reconcileAccounts(
 			};
 		}),
 	);
-	await db
-		.insertInto("stream_reconciliations")
-		.values(rows)
-		.onConflict((oc) =>
-			oc.columns(["chain", "address", "block_number"]).doUpdateSet((eb) => ({
-				available: eb.ref("excluded.available"),
-				deposit: eb.ref("excluded.deposit"),
-				owed_deposit: eb.ref("excluded.owed_deposit"),
-				net_flow_rate: eb.ref("excluded.net_flow_rate"),
-				timestamp: eb.ref("excluded.timestamp"),
-			})),
-		)
-		.execute();
+	await db.transaction().execute(async (trx) => {
+		await trx
+			.insertInto("stream_reconciliations")
+			.values(rows)
+			.onConflict((oc) =>
+				oc.columns(["chain", "address", "block_number"]).doUpdateSet((eb) => ({
+					available: eb.ref("excluded.available"),
+					deposit: eb.ref("excluded.deposit"),
+					owed_deposit: eb.ref("excluded.owed_deposit"),
+					net_flow_rate: eb.ref("excluded.net_flow_rate"),
+					timestamp: eb.ref("excluded.timestamp"),
+				})),
+			)
+			.execute();
+		await enqueueTouched(trx, chain, accounts);
+	});
 }

@@ -76,7 +76,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 	const finalizedAt = (head: bigint) => (head > finality ? head - finality : 0n);
 
 	async function commit(from: Cursor, to: LightBlock, events: ChainEvent[], head: bigint, keep: LightBlock[]) {
-		let touched = await db.transaction().execute(async (trx) => {
+		const touched = await db.transaction().execute(async (trx) => {
 			if (!(await tryLeadership(trx, chain.name))) throw new LostLeadershipError(`another process holds the writer lock of ${chain.name}`);
 			return writeBatch(trx, {
 				chain: chain.name,
@@ -97,7 +97,6 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 			const poolActivity = events.some((e) => e.kind === "agreement");
 			const accounts = poolActivity ? await allFlagged(db, chain.name) : await flaggedAmong(db, chain.name, touched);
 			await reconcileAccounts(db, rpc, chain.name, chain.token, accounts, to);
-			touched = [...new Set([...touched, ...accounts])];
 		}
 		onCommit?.(touched);
 	}
