@@ -5,11 +5,9 @@
  *
  * Run: `npx tsx bench/entitlements.ts` (BENCH_ACCOUNTS to change the size).
  */
-import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { Redis } from "ioredis";
 import { sql } from "kysely";
-import pg from "pg";
 import type { Address } from "viem";
 import { loadConfig } from "../src/config/env.ts";
 import { openDatabase } from "../src/db/database.ts";
@@ -21,14 +19,13 @@ import { createLogger } from "../src/lib/logger.ts";
 import { createBullQueue } from "../src/queue/bull.ts";
 import { RECOMPUTE_ALL } from "../src/queue/jobs.ts";
 import { startRole } from "../src/runtime/roles.ts";
-import { print, spawnWatcher, stop } from "./lib.ts";
+import { createBenchDatabase, print, spawnWatcher, stop } from "./lib.ts";
 
-const SERVER = process.env.TEST_DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
 const REDIS_URL = "redis://127.0.0.1:6379/9";
 
 export async function runEntitlementBench(): Promise<Record<string, number | string>> {
 	const accounts = Number(process.env.BENCH_ACCOUNTS ?? 100_000);
-	const url = await createDatabase();
+	const url = await createBenchDatabase();
 	const database = await openDatabase({ databaseUrl: url });
 	await migrate(database.db);
 	await seed(database.db, accounts);
@@ -136,7 +133,7 @@ async function blockToServed(samples = 20): Promise<{ p50: number; p95: number; 
 	const client = createDevClient(anvil);
 	const [holder] = (await client.getAddresses()) as [Address];
 	const token = await deployAlephToken(client, { genesis: [{ address: holder, amount: 10n ** 30n }] });
-	const url = await createDatabase();
+	const url = await createBenchDatabase();
 	const redis = new Redis(REDIS_URL);
 	await redis.flushdb();
 	redis.disconnect();
@@ -185,17 +182,6 @@ async function blockToServed(samples = 20): Promise<{ p50: number; p95: number; 
 	times.sort((x, y) => x - y);
 	const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0);
 	return { p50: at(0.5), p95: at(0.95), max: Math.round(times.at(-1) ?? 0) };
-}
-
-async function createDatabase(): Promise<string> {
-	const name = `oracle_bench_${randomBytes(4).toString("hex")}`;
-	const admin = new pg.Client({ connectionString: SERVER });
-	await admin.connect();
-	await admin.query(`create database ${name}`);
-	await admin.end();
-	const url = new URL(SERVER);
-	url.pathname = `/${name}`;
-	return url.toString();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

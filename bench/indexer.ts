@@ -5,21 +5,18 @@
  *
  * Run: `npx tsx bench/indexer.ts` (BENCH_LOGS to change the size).
  */
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import pg from "pg";
 import { type Address, encodeFunctionData } from "viem";
 import { alephTokenAbi } from "../src/devchain/aleph-token-abi.ts";
 import { startAnvil } from "../src/devchain/anvil.ts";
 import { createDevClient } from "../src/devchain/client.ts";
 import { deployAlephToken } from "../src/devchain/erc20.ts";
 import { TOPICS } from "../src/indexer/events.ts";
-import { bareGetLogs, finishedBackfill, peakRssMb, print, spawnWatcher, stop } from "./lib.ts";
+import { bareGetLogs, createBenchDatabase, finishedBackfill, peakRssMb, print, spawnWatcher, stop } from "./lib.ts";
 
-const SERVER = process.env.TEST_DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
 const PER_BLOCK = 200;
 const RANGE = 50; // blocks per eth_getLogs: 10k logs, a typical provider cap
 const IN_FLIGHT = 4;
@@ -61,8 +58,12 @@ export async function runIndexerBench(): Promise<Record<string, number | string>
 			ETH_FINALITY_BLOCKS: "1",
 			ETH_MAX_BLOCK_RANGE: String(RANGE),
 		};
-		const postgres = await indexOnce({ ...env, DATABASE_URL: await createDatabase() });
-		const capped = await indexOnce({ ...env, DATABASE_URL: await createDatabase(), NODE_OPTIONS: `--max-old-space-size=${HEAP_CAP_MB}` });
+		const postgres = await indexOnce({ ...env, DATABASE_URL: await createBenchDatabase() });
+		const capped = await indexOnce({
+			...env,
+			DATABASE_URL: await createBenchDatabase(),
+			NODE_OPTIONS: `--max-old-space-size=${HEAP_CAP_MB}`,
+		});
 		const after = await baseline();
 		const dataDir = mkdtempSync(join(tmpdir(), "aleph-oracle-bench-"));
 		const pglite = await indexOnce({ ...env, DATA_DIR: dataDir });
@@ -100,17 +101,6 @@ async function indexOnce(env: Record<string, string>) {
 	} finally {
 		await stop(run.child);
 	}
-}
-
-async function createDatabase(): Promise<string> {
-	const name = `oracle_bench_${randomBytes(4).toString("hex")}`;
-	const admin = new pg.Client({ connectionString: SERVER });
-	await admin.connect();
-	await admin.query(`create database ${name}`);
-	await admin.end();
-	const url = new URL(SERVER);
-	url.pathname = `/${name}`;
-	return url.toString();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

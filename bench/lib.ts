@@ -1,12 +1,28 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { createRangeSizer, fetchRanges } from "../src/indexer/block-ranges.ts";
 import { decodeLogs } from "../src/indexer/events.ts";
 import { eth_getLogsRange, type LogFilter } from "../src/rpc/actions.ts";
 import { createRpcClient } from "../src/rpc/client.ts";
 
 const CLI = fileURLToPath(new URL("../bin/aleph-oracle.js", import.meta.url));
+/** The Postgres server the benchmarks create their databases on (as the tests do). */
+const SERVER = process.env.TEST_DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
+
+/** Creates an empty database for one benchmark run; returns its URL. */
+export async function createBenchDatabase(): Promise<string> {
+	const name = `oracle_bench_${randomBytes(4).toString("hex")}`;
+	const admin = new pg.Client({ connectionString: SERVER });
+	await admin.connect();
+	await admin.query(`create database ${name}`);
+	await admin.end();
+	const url = new URL(SERVER);
+	url.pathname = `/${name}`;
+	return url.toString();
+}
 
 /** Peak resident set size of a process, MB (VmHWM). */
 export function peakRssMb(pid: number): number {

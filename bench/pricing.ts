@@ -6,22 +6,11 @@
  * Run: `npx tsx bench/pricing.ts`
  */
 import { pathToFileURL } from "node:url";
+import { seededRandom } from "../src/devchain/seeded-random.ts";
 import { computeCosts, getDefaultPricing, getDefaultSettings, parseMessage } from "../src/pricing/index.ts";
 
 const MESSAGES = 100_000;
 const ROUNDS = 3;
-
-/** Deterministic PRNG (mulberry32) so every run prices the same messages. */
-function prng(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const GPUS = ["10de:2684", "10de:26b9", "10de:20b2", "10de:2330", "10de:27b0", "10de:2204"];
 
@@ -125,7 +114,7 @@ function timeLoop(run: () => void): number {
 
 /** Runs the benchmark and returns its numbers (messages per second, ratio to the parse-only baseline). */
 export async function runPricingBench(): Promise<Record<string, number | string>> {
-	const { messages, sizes } = makeMessages(MESSAGES, prng(42));
+	const { messages, sizes } = makeMessages(MESSAGES, seededRandom(42));
 	const ctx = {
 		pricing: getDefaultPricing(),
 		settings: getDefaultSettings(),

@@ -5,17 +5,14 @@
  *
  * Run: `npx tsx bench/streams.ts` (BENCH_FLOWS to change the number of receivers; ×3 updates).
  */
-import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
-import pg from "pg";
 import { type Address, encodeAbiParameters, encodeFunctionData, parseAbi } from "viem";
 import { startAnvil } from "../src/devchain/anvil.ts";
 import { createDevClient } from "../src/devchain/client.ts";
 import { cfaAbi, deploySuperfluid, superTokenAbi } from "../src/devchain/superfluid.ts";
 import { TOPICS } from "../src/indexer/events.ts";
-import { bareGetLogs, finishedBackfill, peakRssMb, print, spawnWatcher, stop } from "./lib.ts";
+import { bareGetLogs, createBenchDatabase, finishedBackfill, peakRssMb, print, spawnWatcher, stop } from "./lib.ts";
 
-const SERVER = process.env.TEST_DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
 const PER_TX = 100;
 const RANGE = 20;
 const IN_FLIGHT = 4;
@@ -86,7 +83,7 @@ export async function runStreamBench(): Promise<Record<string, number | string>>
 			AVAX_CFA: sf.cfa,
 			AVAX_FINALITY_BLOCKS: "1",
 			AVAX_MAX_BLOCK_RANGE: String(RANGE),
-			DATABASE_URL: await createDatabase(),
+			DATABASE_URL: await createBenchDatabase(),
 		};
 		const run = spawnWatcher(env);
 		let indexer: { logsPerSecond: number; rssMb: number; logs: number };
@@ -111,17 +108,6 @@ export async function runStreamBench(): Promise<Record<string, number | string>>
 	} finally {
 		await anvil.stop();
 	}
-}
-
-async function createDatabase(): Promise<string> {
-	const name = `oracle_bench_${randomBytes(4).toString("hex")}`;
-	const admin = new pg.Client({ connectionString: SERVER });
-	await admin.connect();
-	await admin.query(`create database ${name}`);
-	await admin.end();
-	const url = new URL(SERVER);
-	url.pathname = `/${name}`;
-	return url.toString();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -3,6 +3,7 @@
  * The CCN's `POST /api/v0/price/estimate` answer (§4):
  * `{ required_tokens, payment_type, cost, detail, charged_address }`.
  */
+import type { CostRow } from "./cost-row.ts";
 import { type CostContext, computeCosts } from "./costs.ts";
 import { type PaymentType, parseMessage } from "./message.ts";
 import { fail, ok, type Result } from "./result.ts";
@@ -47,14 +48,19 @@ export function priceEstimate(input: unknown, ctx: CostContext): Result<PriceEst
 		required_tokens: Number(costs.value.total),
 		payment_type: costs.value.paymentType,
 		cost: costs.value.total,
-		detail: costs.value.rows.map((row) => ({
-			type: row.type,
-			name: row.name,
-			cost_hold: row.cost_hold,
-			cost_stream: row.cost_stream,
-			cost_credit: row.cost_credit,
-			size_mib: row.size_mib ?? null,
-		})),
+		detail: costs.value.rows.map(estimateDetail),
 		charged_address: msg.address,
 	});
+}
+
+/** A cost row as the CCN's price routes print it (no wei, `size_mib` null when not sized). */
+export function estimateDetail(row: CostRow): PriceEstimateDetail {
+	return {
+		type: row.type,
+		name: row.name,
+		cost_hold: row.cost_hold,
+		cost_stream: row.cost_stream,
+		cost_credit: row.cost_credit,
+		size_mib: row.size_mib ?? null,
+	};
 }

@@ -54,6 +54,7 @@ export {
 	DEFAULT_SETTINGS_AGGREGATE,
 } from "./defaults.ts";
 export {
+	estimateDetail,
 	type PriceEstimate,
 	type PriceEstimateDetail,
 	priceEstimate,

@@ -1,17 +1,11 @@
 import { type Address, encodeFunctionData } from "viem";
 import { alephTokenAbi } from "../../src/devchain/aleph-token-abi.ts";
 import type { DevClient } from "../../src/devchain/client.ts";
+import { seededRandom } from "../../src/devchain/seeded-random.ts";
 
-/** A small seeded PRNG (mulberry32), so a failing run can be replayed. */
+/** A seeded random source (mulberry32), so a failing run can be replayed. */
 export function createRandom(seed: number) {
-	let a = seed >>> 0;
-	const next = () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
+	const next = seededRandom(seed);
 	return {
 		next,
 		int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 
 import { isEvmAddress } from "../../lib/address.ts";
-import { computeCosts, decidePayment, parseMessage } from "../../pricing/index.ts";
+import { computeCosts, decidePayment, estimateDetail, parseMessage } from "../../pricing/index.ts";
 import { type CanPayVerdict, decideCanPay, UNIT_OF } from "../can-pay.ts";
 import { amount, blockMap, display, flowRate } from "../format.ts";
 import { createRouter, type RouteDeps } from "../router.ts";
@@ -84,7 +84,7 @@ export function canPayRoutes(deps: RouteDeps) {
 			const t = now();
 			const base = {
 				cost: costs.total,
-				detail: costs.rows.map(detailOf),
+				detail: costs.rows.map(estimateDetail),
 				missingSizes: [...costs.missingSizes],
 				creditBalanceKnown: false as const,
 			};
@@ -124,17 +124,6 @@ export function canPayRoutes(deps: RouteDeps) {
 	);
 
 	return app;
-}
-
-function detailOf(row: { type: string; name: string; cost_hold: string; cost_stream: string; cost_credit: string; size_mib?: number }) {
-	return {
-		type: row.type,
-		name: row.name,
-		cost_hold: row.cost_hold,
-		cost_stream: row.cost_stream,
-		cost_credit: row.cost_credit,
-		size_mib: row.size_mib ?? null,
-	};
 }
 
 function answer(v: CanPayVerdict) {
