@@ -19,7 +19,7 @@ import { createLogger } from "../src/lib/logger.ts";
 import { createBullQueue } from "../src/queue/bull.ts";
 import { RECOMPUTE_ALL } from "../src/queue/jobs.ts";
 import { startRole } from "../src/runtime/roles.ts";
-import { createBenchDatabase, print, spawnWatcher, stop } from "./lib.ts";
+import { createBenchDatabase, runMain, spawnWatcher, stop } from "./lib.ts";
 
 const REDIS_URL = "redis://127.0.0.1:6379/9";
 
@@ -185,5 +185,5 @@ async function blockToServed(samples = 20): Promise<{ p50: number; p95: number; 
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-	print("Entitlements: recompute and freshness", await runEntitlementBench());
+	await runMain("Entitlements: recompute and freshness", runEntitlementBench);
 }

@@ -5,7 +5,7 @@
 import { runApiBench } from "./api.ts";
 import { runEntitlementBench } from "./entitlements.ts";
 import { runIndexerBench } from "./indexer.ts";
-import { print } from "./lib.ts";
+import { dropBenchDatabases, print } from "./lib.ts";
 import { runPricingBench } from "./pricing.ts";
 import { runStreamBench } from "./streams.ts";
 
@@ -25,4 +25,5 @@ for (const [name, title, run] of BENCHES) {
 	if (only && !only.includes(name)) continue;
 	print(title, await run());
 }
+await dropBenchDatabases();
 process.exit(0);

@@ -15,7 +15,7 @@ import { startAnvil } from "../src/devchain/anvil.ts";
 import { createDevClient } from "../src/devchain/client.ts";
 import { deployAlephToken } from "../src/devchain/erc20.ts";
 import { TOPICS } from "../src/indexer/events.ts";
-import { bareGetLogs, createBenchDatabase, finishedBackfill, peakRssMb, print, spawnWatcher, stop } from "./lib.ts";
+import { bareGetLogs, createBenchDatabase, finishedBackfill, peakRssMb, runMain, spawnWatcher, stop } from "./lib.ts";
 
 const PER_BLOCK = 200;
 const RANGE = 50; // blocks per eth_getLogs: 10k logs, a typical provider cap
@@ -104,5 +104,5 @@ async function indexOnce(env: Record<string, string>) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-	print("Indexer: ERC-20 Transfer backfill", await runIndexerBench());
+	await runMain("Indexer: ERC-20 Transfer backfill", runIndexerBench);
 }

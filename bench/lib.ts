@@ -12,16 +12,31 @@ const CLI = fileURLToPath(new URL("../bin/aleph-oracle.js", import.meta.url));
 /** The Postgres server the benchmarks create their databases on (as the tests do). */
 const SERVER = process.env.TEST_DATABASE_URL ?? "postgres://root@127.0.0.1:5432/test";
 
-/** Creates an empty database for one benchmark run; returns its URL. */
+const created: string[] = [];
+
+async function admin(statement: string): Promise<void> {
+	const client = new pg.Client({ connectionString: SERVER });
+	await client.connect();
+	try {
+		await client.query(statement);
+	} finally {
+		await client.end();
+	}
+}
+
+/** Creates an empty database for one benchmark run (dropped by `dropBenchDatabases`); returns its URL. */
 export async function createBenchDatabase(): Promise<string> {
 	const name = `oracle_bench_${randomBytes(4).toString("hex")}`;
-	const admin = new pg.Client({ connectionString: SERVER });
-	await admin.connect();
-	await admin.query(`create database ${name}`);
-	await admin.end();
+	await admin(`create database ${name}`);
+	created.push(name);
 	const url = new URL(SERVER);
 	url.pathname = `/${name}`;
 	return url.toString();
+}
+
+/** Drops the databases this process created. */
+export async function dropBenchDatabases(): Promise<void> {
+	for (const name of created.splice(0)) await admin(`drop database if exists ${name} with (force)`);
 }
 
 /** Peak resident set size of a process, MB (VmHWM). */
@@ -110,6 +125,16 @@ export async function stop(child: ChildProcess): Promise<void> {
 	const exited = new Promise((resolve) => child.once("exit", resolve));
 	child.kill("SIGTERM");
 	await exited;
+}
+
+/** Runs a benchmark as a script: prints its results, drops its databases, exits. */
+export async function runMain(title: string, run: () => Promise<Record<string, number | string>>): Promise<void> {
+	try {
+		print(title, await run());
+	} finally {
+		await dropBenchDatabases();
+	}
+	process.exit(0);
 }
 
 export function print(title: string, results: Record<string, number | string>): void {

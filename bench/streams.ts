@@ -11,7 +11,7 @@ import { startAnvil } from "../src/devchain/anvil.ts";
 import { createDevClient } from "../src/devchain/client.ts";
 import { cfaAbi, deploySuperfluid, superTokenAbi } from "../src/devchain/superfluid.ts";
 import { TOPICS } from "../src/indexer/events.ts";
-import { bareGetLogs, createBenchDatabase, finishedBackfill, peakRssMb, print, spawnWatcher, stop } from "./lib.ts";
+import { bareGetLogs, createBenchDatabase, finishedBackfill, peakRssMb, runMain, spawnWatcher, stop } from "./lib.ts";
 
 const PER_TX = 100;
 const RANGE = 20;
@@ -111,5 +111,5 @@ export async function runStreamBench(): Promise<Record<string, number | string>>
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-	print("Streams: Superfluid FlowUpdated backfill", await runStreamBench());
+	await runMain("Streams: Superfluid FlowUpdated backfill", runStreamBench);
 }
