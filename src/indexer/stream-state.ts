@@ -12,15 +12,10 @@ export type Flow = {
 };
 export type TrackedAccount = StreamAccount & { updatedBlock: bigint };
 
-/** One row of `flow_updates` / `stream_account_history` produced by the reducer. */
+/** One row of `flow_updates` produced by the reducer. */
 export type FlowUpdateRow = FlowEvent & {
 	previousFlowRate: bigint;
 	openedAt: bigint | null;
-};
-export type AccountHistoryRow = TrackedAccount & {
-	address: string;
-	block: bigint;
-	logIndex: number;
 };
 
 export const flowKey = (sender: string, receiver: string) => `${sender}:${receiver}`;
