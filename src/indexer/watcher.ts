@@ -168,7 +168,10 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 	/** Applies the blocks after the cursor up to `head`, one at a time, by hash. */
 	async function followHead(cursor: Cursor, head: LightBlock): Promise<boolean> {
 		if (head.number === cursor.number && head.hash === cursor.hash) return false;
-		if (head.number <= cursor.number) {
+		// A head below the cursor is a node behind the others (or a chain that will grow again):
+		// wait, and let the parent-hash check decide once it is past the cursor.
+		if (head.number < cursor.number) return false;
+		if (head.number === cursor.number) {
 			await rollbackReorg(cursor, head.number);
 			return true;
 		}
@@ -197,7 +200,9 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 			.execute();
 		for (const stored of kept) {
 			const remote = await eth_getBlockByNumber(rpc, stored.number, signal);
-			if (remote?.hash !== stored.hash) continue;
+			// A node that lacks a block we applied is behind, not proof of a reorg: never rewind on it.
+			if (!remote) throw new BlockNotFoundError(`the RPC does not have block ${stored.number}; not rolling back on a lagging node`);
+			if (remote.hash !== stored.hash) continue;
 			if (stored.number === cursor.number) return; // the cursor is canonical: nothing to undo
 			const ancestor: LightBlock = {
 				number: stored.number,
