@@ -60,6 +60,12 @@ export function createMetrics() {
 			buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 			registers,
 		}),
+		queueJobs: new Gauge({
+			name: "aleph_oracle_queue_jobs",
+			help: "Jobs per queue and state (waiting, delayed, active, failed), read at scrape time",
+			labelNames: ["queue", "state"],
+			registers,
+		}),
 		jobs: new Counter({
 			name: "aleph_oracle_jobs_total",
 			help: "Jobs processed, per queue, name and outcome",

@@ -258,6 +258,14 @@ describe("entitlements recomputed by the queue", () => {
 		);
 		expect(repaired.status).toBe("ok");
 	});
+
+	it("exposes queue depths and job counts in /metrics", async () => {
+		const text = await (await fetch(`${system.url}/metrics`)).text();
+		expect(text).toMatch(/aleph_oracle_queue_jobs\{queue="entitlements",state="completed"\} [1-9]/);
+		expect(text).toMatch(/aleph_oracle_queue_jobs\{queue="webhooks",state="waiting"\} \d+/);
+		expect(text).toMatch(/aleph_oracle_jobs_total\{queue="entitlements",name="entitlement.recompute",outcome="completed"\} [1-9]/);
+		expect(text).toMatch(/aleph_oracle_jobs_total\{queue="webhooks",name="webhook.deliver",outcome="completed"\} [1-9]/);
+	});
 });
 
 async function recomputesOf(address: string): Promise<bigint> {

@@ -58,6 +58,14 @@ export function systemRoutes(deps: RouteDeps) {
 				metrics.headBlock.set({ chain: row.chain }, Number(row.head_block));
 				metrics.lagBlocks.set({ chain: row.chain }, Number(row.head_block - row.indexed_block));
 			}
+			// Queue depths; a queue that does not answer within a second is left out of this scrape.
+			const counts = await Promise.race([
+				ctx.queue?.counts().catch(() => null) ?? null,
+				new Promise<null>((resolve) => setTimeout(resolve, 1_000, null)),
+			]);
+			for (const [queue, states] of Object.entries(counts ?? {})) {
+				for (const [state, n] of Object.entries(states)) metrics.queueJobs.set({ queue, state }, n);
+			}
 			c.header("Content-Type", metrics.registry.contentType);
 			return c.text(await metrics.registry.metrics(), 200);
 		},
