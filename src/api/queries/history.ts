@@ -1,18 +1,9 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/database.ts";
+import type { TransfersTable } from "../../db/schema.ts";
 
 /** One balance change of an account: a transfer in or out, with the running balance after it. */
-export type HistoryRow = {
-	chain: string;
-	block_number: bigint;
-	log_index: number;
-	tx_hash: string | null;
-	block_timestamp: bigint | null;
-	from_address: string;
-	to_address: string;
-	delta: bigint;
-	balance_after: bigint;
-};
+export type HistoryRow = Omit<TransfersTable, "value"> & { delta: bigint; balance_after: bigint };
 
 export type HistoryQuery = {
 	address: string;
