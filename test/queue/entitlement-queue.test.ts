@@ -31,7 +31,7 @@ let database: TestDatabase;
 let system: Awaited<ReturnType<typeof startSystem>>;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let secret: string;
-const [holder, x, z, payer, short, crn] = testAccounts(6, 41) as [Address, Address, Address, Address, Address, Address];
+const [holder, x, z, payer, short, crn, w] = testAccounts(7, 41) as [Address, Address, Address, Address, Address, Address, Address];
 const community = getDefaultSettings().communityWalletAddress as Address;
 
 const account = async (address: string) => (await system.api(`/v1/accounts/${address}`)).body;
@@ -42,7 +42,7 @@ beforeAll(async () => {
 	[eth, avax] = await Promise.all([startAnvil(), startAnvil({ disableCodeSizeLimit: true })]);
 	ethClient = createDevClient(eth);
 	avaxClient = createDevClient(avax);
-	await enableAccounts(ethClient, [holder, x, z]);
+	await enableAccounts(ethClient, [holder, x, z, w]);
 	await enableAccounts(avaxClient, [payer, short]);
 	const deployed = await deployAlephToken(ethClient, { genesis: [{ address: holder, amount: 10n ** 30n }] });
 	token = deployed.address;
@@ -234,6 +234,24 @@ describe("entitlements recomputed by the queue", () => {
 		expect(recomputes).toBeGreaterThanOrEqual(1n);
 		expect(recomputes).toBeLessThanOrEqual(5n);
 		expect(final.balance.wei).toBe(expected.toString());
+	});
+
+	it("flips a can-pay verdict when a transfer lands on the chain", async () => {
+		const canPay = async () =>
+			(await system.api("/v1/can-pay", { method: "POST", body: JSON.stringify({ message: instanceMessage(w) }) })).body;
+		const refused = await canPay();
+		expect([refused.allowed, refused.errorCode]).toEqual([false, 5]);
+		const receipt = await transfer(ethClient, { token, from: holder, to: w, amount: 1_000n * ALEPH });
+		const allowed = await eventually(
+			async () => {
+				const answer = await canPay();
+				return answer.allowed === true ? answer : undefined;
+			},
+			10_000,
+			"can-pay to flip",
+		);
+		expect(BigInt(allowed.asOf.ETH)).toBeGreaterThanOrEqual(receipt.blockNumber);
+		expect(allowed.errorCode).toBeNull();
 	});
 
 	it("the periodic sweep repairs an entitlement made wrong behind the queue's back", async () => {
