@@ -3,12 +3,6 @@ import { getAddress, isAddress } from "viem";
 /** The zero address, lowercase. */
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
-/** Lowercases an EVM address after checking its shape (any case accepted, checksum not enforced). */
-export function normalizeAddress(value: string): string {
-	if (!isAddress(value, { strict: false })) throw new RangeError(`not an EVM address: "${value}"`);
-	return value.toLowerCase();
-}
-
 /** True when `value` is a 0x-prefixed 20-byte hex address, in any case. */
 export function isEvmAddress(value: string): boolean {
 	return isAddress(value, { strict: false });

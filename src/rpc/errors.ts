@@ -1,4 +1,4 @@
-import { BaseError, PermanentError, RetryableError } from "../lib/errors.ts";
+import { BaseError, RetryableError } from "../lib/errors.ts";
 
 /** The RPC answered with a JSON-RPC error object. */
 export class RpcResponseError extends BaseError {
@@ -37,11 +37,6 @@ export class RpcDataError extends RetryableError {
 /** The block asked for does not exist (any more): a reorg or a lagging node. */
 export class BlockNotFoundError extends RetryableError {
 	override name = "BlockNotFoundError";
-}
-
-/** The chain behind the URL is not the configured one. */
-export class ChainIdMismatchError extends PermanentError {
-	override name = "ChainIdMismatchError";
 }
 
 const RANGE_PATTERNS: {
