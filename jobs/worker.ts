@@ -30,6 +30,8 @@ export type JobSystemOptions = {
 /** The queue (producer) and, when asked, the workers of this process. `close()` drains them. */
 export function startJobSystem(options: JobSystemOptions): { queue: JobQueue; close(): Promise<void> } {
 	const debounceMs = options.debounceMs ?? 200;
+	// The processors enqueue follow-up jobs, and the in-process queue needs the processors to be
+	// built: `deps.queue` is set right after the queue exists, before any job can run.
 	const deps: RecomputeDeps = {
 		db: options.db,
 		queue: undefined as unknown as JobQueue,
