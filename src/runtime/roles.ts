@@ -109,8 +109,8 @@ export async function runRole(role: Exclude<Role, "demo">, config: Config, logge
 			await database.close();
 		}
 	}
-	const running = await startRole(role, config, logger);
-	// A terminal's Ctrl-C may reach the process twice (process group, tsx): the handlers stay
+	// Installed before the role starts, so a signal during start-up stops it cleanly too. A
+	// terminal's Ctrl-C may reach the process twice (process group, tsx): the handlers stay
 	// installed so a repeated signal does not kill it before it has drained.
 	let stopping = false;
 	const signalled = new Promise<number>((resolve) => {
@@ -123,6 +123,7 @@ export async function runRole(role: Exclude<Role, "demo">, config: Config, logge
 		process.on("SIGINT", () => stop("SIGINT"));
 		process.on("SIGTERM", () => stop("SIGTERM"));
 	});
+	const running = await startRole(role, config, logger);
 	try {
 		return await Promise.race([signalled, running.done]);
 	} finally {

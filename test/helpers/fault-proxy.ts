@@ -54,6 +54,11 @@ export interface FaultProxy {
 	stats: FaultProxyStats;
 	/** Replaces the fault config (and optionally the method filter). */
 	setFaults(faults: FaultConfig, methods?: readonly string[]): void;
+	/**
+	 * Holds every eth_getLogs range call that reaches above `block` until the gate is raised past
+	 * it (or removed with null): a client cannot index beyond the gate, however fast it is.
+	 */
+	setLogsGate(block: bigint | null): void;
 	resetStats(): void;
 	stop(): Promise<void>;
 }
@@ -132,6 +137,19 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 	const applies = (m?: string) => !methods || (!!m && methods.has(m));
 	const proxy = { stats: emptyStats() } as FaultProxy;
 	const upstream = (body: string) => post(options.upstream, body);
+	let gate: bigint | null = null;
+	let gateMoved: Array<() => void> = [];
+	function openGate() {
+		for (const resume of gateMoved) resume();
+		gateMoved = [];
+	}
+	/** Resolves once no eth_getLogs range call of the request reaches above the gate. */
+	async function passGate(calls: RpcCall[], head: () => Promise<bigint>): Promise<void> {
+		for (const call of calls) {
+			const range = await logsRange(call, head);
+			while (range && gate !== null && range[1] > gate) await new Promise<void>((resume) => gateMoved.push(resume));
+		}
+	}
 
 	function drawTransportFault(): (typeof TRANSPORT_FAULTS)[number] | undefined {
 		const roll = random();
@@ -194,6 +212,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 			return send(res, reply, { "retry-after": "1" });
 		}
 		const head = () => upstream(BLOCK_NUMBER).then((r) => BigInt(JSON.parse(r.text).result));
+		await passGate(calls, head);
 		// eth_getLogs calls over the block-range limit are answered here
 		const local = await Promise.all(
 			calls.map(async (call): Promise<RpcAnswer | undefined> => {
@@ -252,11 +271,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 		faults = { ...next };
 		if (nextMethods !== undefined) methods = new Set(nextMethods);
 	};
+	proxy.setLogsGate = (block) => {
+		gate = block;
+		openGate();
+	};
 	proxy.resetStats = () => {
 		proxy.stats = emptyStats();
 	};
 	proxy.stop = () =>
 		new Promise<void>((resolve) => {
+			gate = null;
+			openGate();
 			server.close(() => resolve());
 			server.closeAllConnections();
 		});

@@ -8,12 +8,14 @@ import { expectErc20IndexMatchesChain, waitIndexed } from "../helpers/chain-inde
 import { spawnCli } from "../helpers/cli.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { createRandom, enableAccounts, generateErc20Traffic, testAccounts } from "../helpers/erc20-traffic.ts";
+import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
 
 let anvil: AnvilInstance;
 let client: DevClient;
 let database: TestDatabase;
 let token: Address;
 let startBlock: bigint;
+let proxy: FaultProxy;
 const accounts = testAccounts(60, 3);
 const random = createRandom(99);
 
@@ -37,9 +39,11 @@ beforeAll(async () => {
 	const balances = new Map<Address, bigint>();
 	for (const account of accounts) balances.set(account, 0n);
 	await generateErc20Traffic(client, { token, accounts: accounts.slice(1), balances, blocks: 300, random });
+	proxy = await startFaultProxy({ upstream: anvil.url });
 });
 
 afterAll(async () => {
+	await proxy?.stop();
 	await database?.drop();
 	await anvil?.stop();
 });
@@ -48,7 +52,7 @@ describe("watcher killed with SIGKILL during a backfill", () => {
 	const env = () => ({
 		DATABASE_URL: database.url,
 		CHAINS: "ETH",
-		ETH_RPC_URL: anvil.url,
+		ETH_RPC_URL: proxy.url,
 		ETH_CHAIN_ID: String(anvil.chainId),
 		ETH_TOKEN: token,
 		ETH_START_BLOCK: String(startBlock),
@@ -60,7 +64,11 @@ describe("watcher killed with SIGKILL during a backfill", () => {
 
 	it("resumes from its cursor after each kill: balances equal balanceOf at the indexed block every time", async () => {
 		const cursors: bigint[] = [];
+		const head = await client.getBlockNumber();
 		for (let kill = 0; kill < 5; kill++) {
+			// The watcher cannot index past the gate, so every kill lands before the end of the
+			// backfill however fast the machine is.
+			proxy.setLogsGate(startBlock + ((head - startBlock) * BigInt(kill + 1)) / 6n);
 			const cli = spawnCli("watch", env());
 			// Kill at a random moment once the process is writing.
 			const before = await cursor();
@@ -76,9 +84,9 @@ describe("watcher killed with SIGKILL during a backfill", () => {
 			await expectErc20IndexMatchesChain(database.db, client, "ETH", token);
 		}
 		expect(new Set(cursors).size).toBeGreaterThan(1);
-		const head = await client.getBlockNumber();
 		expect(cursors.at(-1)).toBeLessThan(head);
 
+		proxy.setLogsGate(null);
 		const cli = spawnCli("watch", env());
 		await waitIndexed(database.db, client, "ETH", head, 120_000);
 		const result = await expectErc20IndexMatchesChain(database.db, client, "ETH", token);

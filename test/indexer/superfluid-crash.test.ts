@@ -7,6 +7,7 @@ import { waitIndexed } from "../helpers/chain-index.ts";
 import { spawnCli } from "../helpers/cli.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { createRandom, enableAccounts, testAccounts } from "../helpers/erc20-traffic.ts";
+import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
 import { expectStreamIndexMatchesChain } from "../helpers/stream-index.ts";
 import { generateFlowTraffic } from "../helpers/stream-traffic.ts";
 
@@ -14,6 +15,7 @@ let anvil: AnvilInstance;
 let client: DevClient;
 let sf: SuperfluidFramework;
 let database: TestDatabase;
+let proxy: FaultProxy;
 const accounts = testAccounts(20, 31);
 const random = createRandom(77);
 
@@ -36,9 +38,11 @@ beforeAll(async () => {
 	const updates = await generateFlowTraffic(client, sf, { accounts, operations: 400, random });
 	expect(updates).toBeGreaterThan(300);
 	database = await createTestDatabase();
+	proxy = await startFaultProxy({ upstream: anvil.url });
 });
 
 afterAll(async () => {
+	await proxy?.stop();
 	await database?.drop();
 	await anvil?.stop();
 });
@@ -47,7 +51,7 @@ describe("stream watcher restarted in the middle of a backfill", () => {
 	const env = () => ({
 		DATABASE_URL: database.url,
 		CHAINS: "AVAX",
-		AVAX_RPC_URL: anvil.url,
+		AVAX_RPC_URL: proxy.url,
 		AVAX_CHAIN_ID: String(anvil.chainId),
 		AVAX_TOKEN: sf.token,
 		AVAX_CFA: sf.cfa,
@@ -59,7 +63,12 @@ describe("stream watcher restarted in the middle of a backfill", () => {
 
 	it("leaves a whole stream state at every kill and matches the protocol once finished", async () => {
 		const cursors: bigint[] = [];
+		const head = await client.getBlockNumber();
+		const start = sf.tokenBlockNumber;
 		for (let kill = 0; kill < 3; kill++) {
+			// The watcher cannot index past the gate, so every kill lands before the end of the
+			// backfill however fast the machine is.
+			proxy.setLogsGate(start + ((head - start) * BigInt(kill + 1)) / 4n);
 			const cli = spawnCli("watch", env());
 			const before = await cursor();
 			const deadline = Date.now() + 30_000;
@@ -71,8 +80,10 @@ describe("stream watcher restarted in the middle of a backfill", () => {
 			await expectStreamIndexMatchesChain(database.db, client, sf, "AVAX", everyone(), 600n);
 		}
 		expect(new Set(cursors).size).toBeGreaterThan(1);
+		expect(cursors.at(-1)).toBeLessThan(head);
+		proxy.setLogsGate(null);
 		const cli = spawnCli("watch", env());
-		await waitIndexed(database.db, client, "AVAX", undefined, 120_000);
+		await waitIndexed(database.db, client, "AVAX", head, 120_000);
 		const result = await expectStreamIndexMatchesChain(database.db, client, sf, "AVAX", everyone());
 		expect(result.flows).toBeGreaterThan(10);
 		cli.child.kill("SIGTERM");
