@@ -20,7 +20,8 @@ import { enableAccounts, testAccounts } from "../helpers/erc20-traffic.ts";
 import { eventually, flushRedis, instanceMessage, itemHash, startReceiver, startSystem } from "../helpers/system.ts";
 
 const ALEPH = 10n ** 18n;
-const REDIS_URL = "redis://127.0.0.1:6379/5";
+// A database index of its own, so suites run side by side on one machine rarely share it.
+const REDIS_URL = `redis://127.0.0.1:6379/${1 + Math.floor(Math.random() * 15)}`;
 let eth: AnvilInstance;
 let avax: AnvilInstance;
 let ethClient: DevClient;
