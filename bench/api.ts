@@ -26,7 +26,7 @@ import { type Db, openDatabase } from "../src/db/database.ts";
 import { recomputeEntitlements } from "../src/entitlements/recompute.ts";
 import { createMetrics } from "../src/lib/metrics.ts";
 import { getDefaultPricing, getDefaultSettings } from "../src/pricing/index.ts";
-import { addr as account, COMMUNITY, recordingQueue, testConfig, WEI } from "../test/api/helpers.ts";
+import { addr as account, COMMUNITY, testConfig, WEI } from "../test/api/helpers.ts";
 import { createTestDatabase } from "../test/helpers/database.ts";
 
 const ACCOUNTS = 10_000;
@@ -98,7 +98,6 @@ export async function seed(db: Db): Promise<void> {
 export async function computeEntitlements(db: Db, config: Config): Promise<void> {
 	const deps = {
 		db,
-		queue: recordingQueue(),
 		chains: config.chains.map((c) => c.name),
 		settings: getDefaultSettings(),
 		horizonSeconds: config.alertHorizonSeconds,

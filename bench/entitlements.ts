@@ -5,10 +5,12 @@
  *
  * Run: `npx tsx bench/entitlements.ts` (BENCH_ACCOUNTS to change the size).
  */
+
 import { pathToFileURL } from "node:url";
 import { Redis } from "ioredis";
 import { sql } from "kysely";
 import type { Address } from "viem";
+import { createProcessors } from "../jobs/processors.ts";
 import { loadConfig } from "../src/config/env.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
@@ -151,7 +153,7 @@ async function blockToServed(samples = 20): Promise<{ p50: number; p95: number; 
 		PORT: "0",
 		LOG_LEVEL: "warn",
 	});
-	const running = await startRole("all", config, createLogger("warn"));
+	const running = await startRole("all", config, createLogger("warn"), createProcessors);
 	const database = await openDatabase({ databaseUrl: url, poolSize: 2 });
 	const times: number[] = [];
 	try {

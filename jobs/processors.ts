@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type RecomputeDeps, recomputeEntitlement } from "../src/entitlements/recompute.ts";
 import type { Processors } from "../src/queue/jobs.ts";
 import { deliverWebhook } from "../src/webhooks/deliver.ts";
-import { recomputeAllPage } from "./recompute-all.ts";
+import { recomputeAllStep, recomputePage } from "./recompute-all.ts";
 
 /**
  * The processor of every job. Critical checks go through a regular recompute so that two
@@ -10,9 +10,13 @@ import { recomputeAllPage } from "./recompute-all.ts";
  */
 export function createProcessors(deps: RecomputeDeps): Processors {
 	return {
-		"entitlement.recompute": async ({ address }) => (await recomputeEntitlement(deps, address)).entitlement.status,
-		"entitlement.recompute-all": ({ run, after }) => recomputeAllPage(deps, run ?? randomUUID(), after),
-		"entitlement.critical-check": ({ address }) => deps.queue.add([{ name: "entitlement.recompute", data: { address }, delayMs: 0 }]),
-		"webhook.deliver": ({ deliveryId }) => deliverWebhook(deps.db, deliveryId),
+		"entitlement.recompute": async ({ address }) => {
+			const { entitlement, jobs } = await recomputeEntitlement(deps, address);
+			return { result: entitlement.status, next: jobs };
+		},
+		"entitlement.recompute-all": ({ run, after }) => recomputeAllStep(deps, run ?? randomUUID(), after),
+		"entitlement.recompute-page": ({ after, through }) => recomputePage(deps, after, through),
+		"entitlement.critical-check": async ({ address }) => ({ next: [{ name: "entitlement.recompute", data: { address }, delayMs: 0 }] }),
+		"webhook.deliver": async ({ deliveryId }) => ({ result: await deliverWebhook(deps.db, deliveryId) }),
 	};
 }

@@ -1,42 +1,36 @@
-import { sql } from "kysely";
+import { listKnownAccounts } from "../src/entitlements/known-accounts.ts";
 import { type RecomputeDeps, recomputeEntitlements } from "../src/entitlements/recompute.ts";
+import type { JobOutcome, JobRequest } from "../src/queue/jobs.ts";
 
 /** Accounts recomputed per page of the fan-out, in one transaction. */
 export const FAN_OUT_PAGE = 1_000;
 
 /**
- * One page of "recompute every account": takes the next `FAN_OUT_PAGE` known accounts (anyone
- * with a balance, a stream, a resource or an entitlement) after `after`, enqueues the next page
- * at once (so several workers share the fan-out), then recomputes this page in one batch. The
- * first page also re-enqueues webhook deliveries left pending by a crash.
+ * One step of "recompute every account": lists the next `FAN_OUT_PAGE` known accounts after
+ * `after` and returns the next step and this page's recompute as separate jobs, so the listing
+ * runs ahead and several workers recompute pages at once. The first step also re-enqueues webhook
+ * deliveries left pending by a crash.
  */
-export async function recomputeAllPage(
-	deps: RecomputeDeps,
-	run: string,
-	after: string | null,
-): Promise<{ accounts: number; next: string | null }> {
-	const { db, queue } = deps;
-	const from = after ?? "";
-	const { rows } = await sql<{ address: string }>`select address from (
-		(select address from balances where address > ${from} order by address limit ${FAN_OUT_PAGE})
-		union (select address from stream_accounts where address > ${from} order by address limit ${FAN_OUT_PAGE})
-		union (select owner from resources where owner > ${from} order by owner limit ${FAN_OUT_PAGE})
-		union (select address from entitlements where address > ${from} order by address limit ${FAN_OUT_PAGE})
-	) a order by address limit ${FAN_OUT_PAGE}`.execute(db);
-	const next = rows.length === FAN_OUT_PAGE ? (rows.at(-1)?.address ?? null) : null;
-	if (next) await queue.add([{ name: "entitlement.recompute-all", data: { run, after: next } }]);
+export async function recomputeAllStep(deps: RecomputeDeps, run: string, after: string | null): Promise<JobOutcome> {
+	const page = await listKnownAccounts(deps.db, after, { limit: FAN_OUT_PAGE });
+	const last = page.at(-1);
+	const next: JobRequest[] = [];
+	if (last !== undefined) next.push({ name: "entitlement.recompute-page", data: { run, after, through: last } });
+	if (last !== undefined && page.length === FAN_OUT_PAGE) next.push({ name: "entitlement.recompute-all", data: { run, after: last } });
 	if (after === null) {
-		const stale = await db
+		const stale = await deps.db
 			.selectFrom("webhook_deliveries")
 			.select("id")
 			.where("status", "=", "pending")
 			.where("created_at", "<", new Date(Date.now() - 60_000))
 			.execute();
-		await queue.add(stale.map((d) => ({ name: "webhook.deliver" as const, data: { deliveryId: d.id.toString() } })));
+		next.push(...stale.map((d) => ({ name: "webhook.deliver" as const, data: { deliveryId: d.id.toString() } })));
 	}
-	await recomputeEntitlements(
-		deps,
-		rows.map((r) => r.address),
-	);
-	return { accounts: rows.length, next };
+	return { result: { accounts: page.length, next: page.length === FAN_OUT_PAGE ? last : null }, next };
+}
+
+/** Recomputes one page of the fan-out (the known accounts in (`after`, `through`]) in one batch. */
+export async function recomputePage(deps: RecomputeDeps, after: string | null, through: string): Promise<JobOutcome> {
+	const { entitlements, jobs } = await recomputeEntitlements(deps, await listKnownAccounts(deps.db, after, { through }));
+	return { result: { accounts: entitlements.length }, next: jobs };
 }

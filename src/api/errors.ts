@@ -4,8 +4,8 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import { describeError } from "../lib/errors.ts";
+import { formatFieldPath } from "../lib/field-path.ts";
 import type { Logger } from "../lib/logger.ts";
-import { formatFieldPath } from "../pricing/result.ts";
 import type { ApiEnv } from "./context.ts";
 
 /** The body of every error answer. `field` names the input at fault (dot path, `[i]` for indexes). */

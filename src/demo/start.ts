@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { getAddress } from "viem";
+import { createProcessors } from "../../jobs/processors.ts";
 import { type Config, loadConfig } from "../config/env.ts";
 import { describeError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -97,7 +98,7 @@ export async function startDemo(run: DemoRun): Promise<Running> {
 		apiKeys: generatedKey ? [generatedKey] : config.apiKeys,
 	};
 	print(`  starting the oracle (watchers, workers, API) on ${storage.description}…`);
-	const running = await startRole("all", demoConfig, log).catch((error: unknown) => {
+	const running = await startRole("all", demoConfig, log, createProcessors).catch((error: unknown) => {
 		throw (error as { code?: unknown }).code === "EADDRINUSE" ? portInUse(config.host, config.port) : error;
 	});
 	cleanup.add("service", () => running.stop());

@@ -3,12 +3,11 @@ import type { Db } from "../db/database.ts";
 import type { Tables } from "../db/schema.ts";
 import { type AlertCondition, computeEntitlement, type Entitlement } from "../domain/entitlement.ts";
 import type { Settings } from "../pricing/index.ts";
-import type { JobQueue, JobRequest } from "../queue/jobs.ts";
+import type { JobRequest } from "../queue/jobs.ts";
 import { inputsToJson, loadEntitlementInputsMany } from "./inputs.ts";
 
 export type RecomputeDeps = {
 	db: Db;
-	queue: JobQueue;
 	chains: string[];
 	settings: Settings;
 	horizonSeconds: number;
@@ -27,13 +26,13 @@ type Trx = Transaction<Tables>;
  * Recomputes the entitlements of `addresses` (lowercase): reads their inputs in one snapshot,
  * computes each, stores them, opens alerts for new conditions and resolves those that vanished,
  * writes one webhook delivery per subscribed webhook and transition — in one transaction, with
- * set-based queries whatever the number of accounts — then enqueues the deliveries and the checks
- * at the moments streams cross the alert horizon and go critical.
+ * set-based queries whatever the number of accounts. Returns the jobs to enqueue next: the
+ * deliveries, and the checks at the moments streams cross the alert horizon and go critical.
  */
 export async function recomputeEntitlements(
 	deps: RecomputeDeps,
 	addresses: string[],
-): Promise<{ entitlements: Entitlement[]; events: AlertEvent[] }> {
+): Promise<{ entitlements: Entitlement[]; events: AlertEvent[]; jobs: JobRequest[] }> {
 	const now = deps.now?.() ?? BigInt(Math.floor(Date.now() / 1000));
 	const unique = [...new Set(addresses)];
 	// Read everything in one snapshot, and remember how recent that snapshot is.
@@ -68,8 +67,7 @@ export async function recomputeEntitlements(
 			}
 		}
 	}
-	if (jobs.length > 0) await deps.queue.add(jobs);
-	return { entitlements, events };
+	return { entitlements, events, jobs };
 }
 
 /** Upserts the entitlements unless a newer snapshot already wrote them; returns the addresses written. */
@@ -178,7 +176,7 @@ async function recordDeliveries(trx: Trx, events: AlertEvent[]): Promise<string[
 export async function recomputeEntitlement(
 	deps: RecomputeDeps,
 	address: string,
-): Promise<{ entitlement: Entitlement; events: AlertEvent[] }> {
-	const { entitlements, events } = await recomputeEntitlements(deps, [address]);
-	return { entitlement: entitlements[0] as Entitlement, events };
+): Promise<{ entitlement: Entitlement; events: AlertEvent[]; jobs: JobRequest[] }> {
+	const { entitlements, events, jobs } = await recomputeEntitlements(deps, [address]);
+	return { entitlement: entitlements[0] as Entitlement, events, jobs };
 }

@@ -4,7 +4,8 @@ import type { Db } from "../db/database.ts";
 import type { Tables } from "../db/schema.ts";
 import { ZERO_ADDRESS } from "../lib/address.ts";
 import { PermanentError } from "../lib/errors.ts";
-import { addToBalances, type Cursor, enqueueTouched } from "./store.ts";
+import { addToOutbox } from "../queue/outbox.ts";
+import { addToBalances, type Cursor } from "./store.ts";
 
 /**
  * Creates the chain's cursor row on first start, with its genesis balances (credited at
@@ -69,7 +70,7 @@ async function writeGenesis(trx: Transaction<Tables>, chain: ChainConfig, block:
 	const deltas = new Map<string, bigint>();
 	for (const g of chain.genesis) deltas.set(g.address, (deltas.get(g.address) ?? 0n) + g.amount);
 	await addToBalances(trx, chain.name, deltas);
-	await enqueueTouched(trx, chain.name, [...deltas.keys()]);
+	await addToOutbox(trx, chain.name, [...deltas.keys()]);
 }
 
 /** Reads the cursor of a chain. */

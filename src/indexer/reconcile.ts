@@ -1,8 +1,8 @@
 import { decodeFunctionResult, encodeFunctionData, parseAbi } from "viem";
 import type { Db } from "../db/database.ts";
+import { addToOutbox } from "../queue/outbox.ts";
 import { eth_call, type LightBlock } from "../rpc/actions.ts";
 import type { RpcClient } from "../rpc/client.ts";
-import { enqueueTouched } from "./store.ts";
 
 const superTokenAbi = parseAbi([
 	"function realtimeBalanceOf(address account, uint256 timestamp) view returns (int256 availableBalance, uint256 deposit, uint256 owedDeposit)",
@@ -81,6 +81,6 @@ export async function reconcileAccounts(
 				})),
 			)
 			.execute();
-		await enqueueTouched(trx, chain, accounts);
+		await addToOutbox(trx, chain, accounts);
 	});
 }

@@ -1,7 +1,8 @@
 import { sql, type Transaction } from "kysely";
 import type { Tables } from "../db/schema.ts";
+import { addToOutbox } from "../queue/outbox.ts";
 import type { LightBlock } from "../rpc/actions.ts";
-import { addToBalances, type Cursor, enqueueTouched, moveCursor } from "./store.ts";
+import { addToBalances, type Cursor, moveCursor } from "./store.ts";
 
 /**
  * Undoes everything derived from blocks above `ancestor`, in the caller's transaction: transfers
@@ -95,6 +96,6 @@ export async function rollbackTo(
 	await trx.deleteFrom("blocks").where("chain", "=", chain).where("number", ">", above).execute();
 
 	const touched = [...new Set([...deltas.rows.map((r) => r.address), ...affected, ...liquidated, ...flagged])];
-	await enqueueTouched(trx, chain, touched);
+	await addToOutbox(trx, chain, touched);
 	return touched;
 }

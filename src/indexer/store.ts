@@ -2,6 +2,7 @@ import { sql, type Transaction } from "kysely";
 import type { Tables } from "../db/schema.ts";
 import { ZERO_ADDRESS } from "../lib/address.ts";
 import { BaseError } from "../lib/errors.ts";
+import { addToOutbox } from "../queue/outbox.ts";
 import type { LightBlock } from "../rpc/actions.ts";
 import { type ChainEvent, type FlowEvent, touchedAccounts } from "./events.ts";
 import { applyFlowEvents, type Flow, flowKey, type TrackedAccount } from "./stream-state.ts";
@@ -117,7 +118,7 @@ export async function writeBatch(trx: Trx, batch: BatchWrite): Promise<string[]>
 		.execute();
 
 	const touched = [...new Set(batch.events.flatMap(touchedAccounts))];
-	await enqueueTouched(trx, chain, touched);
+	await addToOutbox(trx, chain, touched);
 	return touched;
 }
 
@@ -146,11 +147,6 @@ export async function addToBalances(trx: Trx, chain: string, deltas: Map<string,
 	await sql`insert into balances (chain, address, amount)
 		select ${chain}, * from unnest(${[...deltas.keys()]}::text[], ${[...deltas.values()].map(str)}::numeric[])
 		on conflict (chain, address) do update set amount = balances.amount + excluded.amount`.execute(trx);
-}
-
-export async function enqueueTouched(trx: Trx, chain: string, addresses: string[]): Promise<void> {
-	if (addresses.length === 0) return;
-	await sql`insert into outbox (address, chain) select a, ${chain} from unnest(${addresses}::text[]) as a`.execute(trx);
 }
 
 async function writeFlowEvents(trx: Trx, chain: string, events: FlowEvent[], undoable: boolean): Promise<void> {

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Db } from "../db/database.ts";
-import { enqueueTouched } from "../indexer/store.ts";
 import { computeCosts, type Pricing, type PricingError, parseMessage, type Settings, type SizeMap } from "../pricing/index.ts";
+import { addToOutbox } from "../queue/outbox.ts";
 
 /** Aleph item hashes: a sha256 in hex, or an IPFS CID (v0 or v1 base32). */
 export const ITEM_HASH = /^(?:[0-9a-f]{64}|Qm[1-9A-HJ-NP-Za-km-z]{44}|b[a-z2-7]{58,})$/;
@@ -94,7 +94,7 @@ export async function registerResource(
 				accepted_at: input.acceptedAt ?? new Date(),
 			})
 			.execute();
-		await enqueueTouched(trx, "ledger", [owner]);
+		await addToOutbox(trx, "ledger", [owner]);
 		return true;
 	});
 	if (created === null)
@@ -119,7 +119,7 @@ export async function registerResource(
 export async function forgetResource(db: Db, itemHash: string): Promise<boolean> {
 	return db.transaction().execute(async (trx) => {
 		const removed = await trx.deleteFrom("resources").where("item_hash", "=", itemHash).returning("owner").executeTakeFirst();
-		if (removed) await enqueueTouched(trx, "ledger", [removed.owner]);
+		if (removed) await addToOutbox(trx, "ledger", [removed.owner]);
 		return removed !== undefined;
 	});
 }

@@ -5,6 +5,7 @@
  * in pyaleph's order: `payg / 3600` rounded to 28 digits).
  */
 import type { z } from "zod";
+import { formatFieldPath } from "../lib/field-path.ts";
 import {
 	type ComputeUnitSpecSchema,
 	PRODUCT_KEYS,
@@ -18,7 +19,7 @@ import { SECONDS_PER_HOUR } from "./constants.ts";
 import { D, type Dec, exactDecimalOfDouble } from "./decimal.ts";
 import { type AggregateContent, DEFAULT_PRICE_AGGREGATE, DEFAULT_SETTINGS_AGGREGATE } from "./defaults.ts";
 import { type Exact, exactFromDecimal } from "./exact.ts";
-import { fail, formatFieldPath, ok, type Result } from "./result.ts";
+import { fail, ok, type Result } from "./result.ts";
 
 export type { ProductKey } from "./aggregate-schemas.ts";
 

@@ -5,6 +5,7 @@
  * `invalid_message` error naming the field; nothing here throws.
  */
 import type { z } from "zod";
+import { formatFieldPath } from "../lib/field-path.ts";
 import {
 	type CodeRefSchema,
 	EnvelopeSchema,
@@ -17,7 +18,7 @@ import {
 	UnpricedContentSchema,
 	VProgramContentSchema,
 } from "./message-schemas.ts";
-import { fail, formatFieldPath, ok, type Result } from "./result.ts";
+import { fail, ok, type Result } from "./result.ts";
 
 /** How a message pays: hold ALEPH, stream ALEPH (Superfluid PAYG), or spend credits. */
 export type PaymentType = "hold" | "superfluid" | "credit";

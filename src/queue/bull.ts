@@ -1,10 +1,10 @@
 import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { PermanentError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import {
-	type JobName,
+	dedupKeyOf,
+	delayOf,
 	type JobQueue,
 	type JobRequest,
 	type JobWorkers,
@@ -16,6 +16,7 @@ import {
 	RECOMPUTE_ALL,
 	RETRY,
 } from "./jobs.ts";
+import { runJob } from "./run-job.ts";
 
 const SWEEP_SCHEDULER = "entitlement-sweep";
 
@@ -52,16 +53,10 @@ export function createBullQueue(options: { redisUrl: string; prefix?: string; de
 			backoff: { type: "exponential", delay: retry.backoffMs },
 			removeOnComplete: { count: 1_000 },
 			removeOnFail: { count: 10_000 },
-			delay: job.delayMs,
+			delay: delayOf(job, options.debounceMs),
 			jobId: jobIdOf(job),
 		};
-		if (job.name === "entitlement.recompute") {
-			return {
-				...base,
-				delay: job.delayMs ?? options.debounceMs,
-				deduplication: { id: `recompute.${job.data.address}`, keepLastIfActive: true },
-			};
-		}
+		if (job.name === "entitlement.recompute") return { ...base, deduplication: { id: dedupKeyOf(job) as string, keepLastIfActive: true } };
 		return base;
 	}
 
@@ -102,38 +97,28 @@ export function createBullQueue(options: { redisUrl: string; prefix?: string; de
 }
 
 /**
- * BullMQ workers for both queues. A `PermanentError` fails the job without retries; anything
- * else is retried with exponential backoff. `close()` waits for active jobs.
+ * BullMQ workers for both queues, running `runJob`; their follow-up jobs go to `queue`. A
+ * permanent failure fails the job without retries; anything else is retried with exponential
+ * backoff. `close()` waits for active jobs.
  */
 export function startBullWorkers(options: {
 	redisUrl: string;
 	prefix?: string;
 	processors: Processors;
+	queue: JobQueue;
 	concurrency: number;
 	logger: Logger;
 	metrics?: Metrics;
 }): JobWorkers {
-	const { processors, logger, metrics } = options;
+	const { logger } = options;
 	const workers = QUEUE_NAMES.map((queue) => {
 		const worker = new Worker(
 			queue,
 			async (job: Job) => {
-				const name = job.name as JobName;
-				const processor = processors[name] as (data: unknown) => Promise<unknown>;
-				if (!processor) throw new UnrecoverableError(`no processor for job ${job.name}`);
-				const started = performance.now();
-				try {
-					const result = await processor(job.data);
-					metrics?.jobs.inc({ queue, name, outcome: "completed" });
-					return result;
-				} catch (error) {
-					metrics?.jobs.inc({ queue, name, outcome: "failed" });
-					logger.warn({ job: job.name, job_id: job.id, attempt: job.attemptsMade + 1, err: error }, "Job failed");
-					if (error instanceof PermanentError) throw new UnrecoverableError(error.message);
-					throw error;
-				} finally {
-					metrics?.jobSeconds.observe({ queue, name }, (performance.now() - started) / 1000);
-				}
+				const run = await runJob(options, { name: job.name, data: job.data, attempt: job.attemptsMade, id: job.id });
+				if (run.ok) return run.result;
+				if (run.permanent) throw new UnrecoverableError(run.error instanceof Error ? run.error.message : String(run.error));
+				throw run.error;
 			},
 			// Jobs take milliseconds: a worker killed mid-job has its job moved back to waiting within seconds.
 			{

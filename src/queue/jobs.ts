@@ -10,6 +10,8 @@ export type JobPayloads = {
 	 * names one fan-out (its pages deduplicate by it); null starts a new one.
 	 */
 	"entitlement.recompute-all": { run: string | null; after: string | null };
+	/** Recompute the known accounts of one fan-out page: addresses in (`after`, `through`]. */
+	"entitlement.recompute-page": { run: string; after: string | null; through: string };
 	/** Recompute an account at a moment its streams cross a threshold (running dry, critical). */
 	"entitlement.critical-check": { address: string; at: number };
 	/** POST one webhook delivery. */
@@ -23,6 +25,7 @@ export type QueueName = "entitlements" | "webhooks";
 export const QUEUE_OF: Record<JobName, QueueName> = {
 	"entitlement.recompute": "entitlements",
 	"entitlement.recompute-all": "entitlements",
+	"entitlement.recompute-page": "entitlements",
 	"entitlement.critical-check": "entitlements",
 	"webhook.deliver": "webhooks",
 };
@@ -32,8 +35,14 @@ export const QUEUE_NAMES: QueueName[] = ["entitlements", "webhooks"];
 /** One job to enqueue. `delayMs` postpones it. */
 export type JobRequest = { [N in JobName]: { name: N; data: JobPayloads[N]; delayMs?: number } }[JobName];
 
-/** The processors of all jobs; BullMQ workers and the in-process queue call the same functions. */
-export type Processors = { [N in JobName]: (data: JobPayloads[N]) => Promise<unknown> };
+/** What a processor returns: its result (kept by BullMQ) and the jobs to enqueue once it succeeded. */
+export type JobOutcome = { result?: unknown; next?: JobRequest[] };
+
+/**
+ * The processors of all jobs; BullMQ workers and the in-process queue call the same functions.
+ * A processor never holds the queue: it returns its follow-up jobs and the runner enqueues them.
+ */
+export type Processors = { [N in JobName]: (data: JobPayloads[N]) => Promise<JobOutcome> };
 
 /** Producer side of the job system. */
 export type JobQueue = {
@@ -58,6 +67,7 @@ export type JobWorkers = { close(): Promise<void> };
 export const RETRY: Record<JobName, { attempts: number; backoffMs: number }> = {
 	"entitlement.recompute": { attempts: 8, backoffMs: 250 },
 	"entitlement.recompute-all": { attempts: 8, backoffMs: 1_000 },
+	"entitlement.recompute-page": { attempts: 8, backoffMs: 1_000 },
 	"entitlement.critical-check": { attempts: 8, backoffMs: 1_000 },
 	"webhook.deliver": { attempts: 10, backoffMs: 1_000 },
 };
@@ -70,6 +80,8 @@ export function jobIdOf(job: JobRequest): string | undefined {
 	switch (job.name) {
 		case "entitlement.recompute-all":
 			return job.data.run === null ? undefined : `recompute-all.${job.data.run}.${job.data.after ?? "start"}`;
+		case "entitlement.recompute-page":
+			return `recompute-page.${job.data.run}.${job.data.after ?? "start"}`;
 		case "entitlement.critical-check":
 			return `critical.${job.data.address}.${job.data.at}`;
 		case "webhook.deliver":
@@ -77,4 +89,20 @@ export function jobIdOf(job: JobRequest): string | undefined {
 		case "entitlement.recompute":
 			return undefined;
 	}
+}
+
+/** Wait before a recompute runs by default, collapsing bursts of changes to one account, ms. */
+export const DEFAULT_DEBOUNCE_MS = 200;
+
+/**
+ * The key under which both back-ends collapse duplicates: one waiting (and at most one running)
+ * recompute per address; the job id for the others; undefined when nothing collapses.
+ */
+export function dedupKeyOf(job: JobRequest): string | undefined {
+	return job.name === "entitlement.recompute" ? `recompute.${job.data.address}` : jobIdOf(job);
+}
+
+/** When a job runs after it is added, ms: its own delay, else the debounce for a recompute. */
+export function delayOf(job: JobRequest, debounceMs: number): number {
+	return job.delayMs ?? (job.name === "entitlement.recompute" ? debounceMs : 0);
 }

@@ -1,13 +1,12 @@
-import { PermanentError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import { backoffMs } from "../lib/sleep.ts";
 import {
-	type JobName,
+	dedupKeyOf,
+	delayOf,
 	type JobQueue,
 	type JobRequest,
 	type JobWorkers,
-	jobIdOf,
 	type Processors,
 	QUEUE_NAMES,
 	QUEUE_OF,
@@ -15,6 +14,7 @@ import {
 	RECOMPUTE_ALL,
 	RETRY,
 } from "./jobs.ts";
+import { runJob } from "./run-job.ts";
 
 type Entry = { job: JobRequest; attempt: number; key: string };
 
@@ -33,22 +33,22 @@ export function createLocalQueue(options: {
 	logger: Logger;
 	metrics?: Metrics;
 }): JobQueue & JobWorkers {
-	const { processors, logger, metrics } = options;
 	const ready = Object.fromEntries(QUEUE_NAMES.map((q) => [q, [] as Entry[]])) as Record<QueueName, Entry[]>;
 	const active = Object.fromEntries(QUEUE_NAMES.map((q) => [q, 0])) as Record<QueueName, number>;
 	const counts = Object.fromEntries(QUEUE_NAMES.map((q) => [q, { waiting: 0, delayed: 0, active: 0, failed: 0, completed: 0 }])) as Record<
 		QueueName,
 		{ waiting: number; delayed: number; active: number; failed: number; completed: number }
 	>;
-	const known = new Set<string>(); // waiting or delayed keys
-	const running = new Set<string>();
-	const rerun = new Map<string, Entry>(); // keepLastIfActive
+	const queuedKeys = new Set<string>(); // waiting or delayed
+	const runningKeys = new Set<string>();
+	const rerunAfter = new Map<string, Entry>(); // added while running: runs once more after it (keepLastIfActive)
 	const timers = new Set<NodeJS.Timeout>();
 	const idle: (() => void)[] = [];
 	let closed = false;
+	let added = 0;
+	const runDeps = { ...options, queue: { add: addAll } };
 
-	const keyOf = (job: JobRequest) =>
-		job.name === "entitlement.recompute" ? `recompute.${job.data.address}` : (jobIdOf(job) ?? `${job.name}.${Math.random()}`);
+	const keyOf = (job: JobRequest) => dedupKeyOf(job) ?? `${job.name}.${++added}`;
 
 	// setTimeout fires at once past 2^31 − 1 ms (~24.8 days): longer delays re-arm in steps.
 	function later(ms: number, fn: () => void) {
@@ -80,8 +80,8 @@ export function createLocalQueue(options: {
 		while (!closed && active[queue] < options.concurrency && ready[queue].length > 0) {
 			const entry = ready[queue].shift() as Entry;
 			counts[queue].waiting--;
-			known.delete(entry.key);
-			running.add(entry.key);
+			queuedKeys.delete(entry.key);
+			runningKeys.add(entry.key);
 			active[queue]++;
 			counts[queue].active = active[queue];
 			void run(queue, entry);
@@ -91,31 +91,21 @@ export function createLocalQueue(options: {
 
 	async function run(queue: QueueName, entry: Entry) {
 		const { job } = entry;
-		const started = performance.now();
 		try {
-			await (processors[job.name] as (data: unknown) => Promise<unknown>)(job.data);
-			metrics?.jobs.inc({ queue, name: job.name, outcome: "completed" });
-			counts[queue].completed++;
-		} catch (error) {
-			metrics?.jobs.inc({ queue, name: job.name, outcome: "failed" });
-			const retry = RETRY[job.name as JobName];
-			const permanent = error instanceof PermanentError;
-			logger.warn({ job: job.name, attempt: entry.attempt + 1, err: error }, "Job failed");
-			if (!permanent && entry.attempt + 1 < retry.attempts && !closed) {
-				known.add(entry.key);
-				enqueue({ ...entry, attempt: entry.attempt + 1 }, backoffMs(entry.attempt, retry.backoffMs, 60_000));
-			} else {
-				counts[queue].failed++;
-			}
+			const result = await runJob(runDeps, { ...job, attempt: entry.attempt });
+			if (result.ok) counts[queue].completed++;
+			else if (!result.permanent && entry.attempt + 1 < RETRY[job.name].attempts && !closed) {
+				queuedKeys.add(entry.key);
+				enqueue({ ...entry, attempt: entry.attempt + 1 }, backoffMs(entry.attempt, RETRY[job.name].backoffMs, 60_000));
+			} else counts[queue].failed++;
 		} finally {
-			metrics?.jobSeconds.observe({ queue, name: job.name }, (performance.now() - started) / 1000);
-			running.delete(entry.key);
+			runningKeys.delete(entry.key);
 			active[queue]--;
 			counts[queue].active = active[queue];
-			const again = rerun.get(entry.key);
+			const again = rerunAfter.get(entry.key);
 			if (again) {
-				rerun.delete(entry.key);
-				known.add(again.key);
+				rerunAfter.delete(entry.key);
+				queuedKeys.add(again.key);
 				enqueue(again, options.debounceMs);
 			}
 			pump(queue);
@@ -125,22 +115,24 @@ export function createLocalQueue(options: {
 	function add(job: JobRequest) {
 		if (closed) return;
 		const entry: Entry = { job, attempt: 0, key: keyOf(job) };
-		if (known.has(entry.key)) return; // one waiting is enough
-		if (running.has(entry.key)) {
-			if (job.name === "entitlement.recompute") rerun.set(entry.key, entry);
+		if (queuedKeys.has(entry.key)) return; // one waiting is enough
+		if (runningKeys.has(entry.key)) {
+			if (job.name === "entitlement.recompute") rerunAfter.set(entry.key, entry);
 			return;
 		}
-		known.add(entry.key);
-		enqueue(entry, job.delayMs ?? (job.name === "entitlement.recompute" ? options.debounceMs : 0));
+		queuedKeys.add(entry.key);
+		enqueue(entry, delayOf(job, options.debounceMs));
+	}
+
+	async function addAll(jobs: JobRequest[]) {
+		for (const job of jobs) add(job);
 	}
 
 	let sweep: NodeJS.Timeout | undefined;
 	let epoch = false;
 	return {
 		kind: "local",
-		async add(jobs) {
-			for (const job of jobs) add(job);
-		},
+		add: addAll,
 		async scheduleSweep(everyMs) {
 			clearInterval(sweep);
 			sweep = setInterval(() => add(RECOMPUTE_ALL), everyMs);

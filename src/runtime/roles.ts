@@ -1,11 +1,13 @@
-import { startJobSystem } from "../../jobs/worker.ts";
 import { createApp } from "../api/app.ts";
 import { startServer } from "../api/server.ts";
 import type { Config } from "../config/env.ts";
 import { openDatabase } from "../db/database.ts";
 import { migrate } from "../db/migrate.ts";
+import type { RecomputeDeps } from "../entitlements/recompute.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createMetrics } from "../lib/metrics.ts";
+import { startJobSystem } from "../queue/job-system.ts";
+import type { Processors } from "../queue/jobs.ts";
 import { startOutboxDrainer } from "../queue/outbox.ts";
 import { fanOutOnAggregateChange, loadAggregates } from "./aggregates.ts";
 import { checkChainIds } from "./check-chains.ts";
@@ -18,6 +20,9 @@ export type Role = (typeof ROLES)[number];
 /** A running service: how to wait for its end, and the API URL when it serves one. */
 export type Running = { url: string | null; done: Promise<number>; stop(): Promise<void> };
 
+/** Builds the job processors (`createProcessors` of `jobs/processors.ts`, passed in by the composition root). */
+export type ProcessorFactory = (deps: RecomputeDeps) => Processors;
+
 /**
  * Starts the components of a role — `watch` (chain watchers), `work` (queue workers), `serve`
  * (API) or `all` — on the configured database and queue. Without `REDIS_URL` the job processors
@@ -25,7 +30,12 @@ export type Running = { url: string | null; done: Promise<number>; stop(): Promi
  * (the API stops taking requests, watchers finish their batch, workers drain, the database closes).
  * `done` settles with 2 when a component fails beyond recovery.
  */
-export async function startRole(role: Exclude<Role, "migrate" | "demo">, config: Config, logger: Logger): Promise<Running> {
+export async function startRole(
+	role: Exclude<Role, "migrate" | "demo">,
+	config: Config,
+	logger: Logger,
+	createProcessors: ProcessorFactory,
+): Promise<Running> {
 	const aggregates = loadAggregates(config);
 	const database = await openDatabase({
 		databaseUrl: config.databaseUrl,
@@ -44,13 +54,10 @@ export async function startRole(role: Exclude<Role, "migrate" | "demo">, config:
 		const chains = config.chains.map((c) => c.name);
 		const working = role === "work" || role === "all";
 		const jobs = startJobSystem({
-			db: database.db,
 			redisUrl: config.redisUrl,
 			workers: working || !config.redisUrl,
+			processors: createProcessors({ db: database.db, chains, settings: aggregates.settings, horizonSeconds: config.alertHorizonSeconds }),
 			concurrency: config.workerConcurrency,
-			chains,
-			settings: aggregates.settings,
-			horizonSeconds: config.alertHorizonSeconds,
 			debounceMs: config.entitlementDebounceMs,
 			logger,
 			metrics,
@@ -94,7 +101,12 @@ export async function startRole(role: Exclude<Role, "migrate" | "demo">, config:
  * Runs a role until SIGINT/SIGTERM (exit code 0 after draining) or an unrecoverable error
  * (thrown, after cleanup). `migrate` applies the migrations and returns 0.
  */
-export async function runRole(role: Exclude<Role, "demo">, config: Config, logger: Logger): Promise<number> {
+export async function runRole(
+	role: Exclude<Role, "demo">,
+	config: Config,
+	logger: Logger,
+	createProcessors: ProcessorFactory,
+): Promise<number> {
 	if (role === "migrate") {
 		const database = await openDatabase({
 			databaseUrl: config.databaseUrl,
@@ -123,7 +135,7 @@ export async function runRole(role: Exclude<Role, "demo">, config: Config, logge
 		process.on("SIGINT", () => stop("SIGINT"));
 		process.on("SIGTERM", () => stop("SIGTERM"));
 	});
-	const running = await startRole(role, config, logger);
+	const running = await startRole(role, config, logger, createProcessors);
 	try {
 		return await Promise.race([signalled, running.done]);
 	} finally {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
+import { createProcessors } from "../../jobs/processors.ts";
 import { loadConfig } from "../../src/config/env.ts";
 import { createLogger } from "../../src/lib/logger.ts";
 import { type Running, startRole } from "../../src/runtime/roles.ts";
@@ -24,7 +25,7 @@ export async function startSystem(
 	env: Record<string, string>,
 ): Promise<Running & { api: (path: string, init?: RequestInit) => Promise<ApiAnswer> }> {
 	const config = loadConfig({ HOST: "127.0.0.1", PORT: "0", API_KEYS: API_KEY, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", ...env });
-	const running = await startRole("all", config, createLogger(config.logLevel));
+	const running = await startRole("all", config, createLogger(config.logLevel), createProcessors);
 	const api = async (path: string, init: RequestInit = {}) => {
 		const response = await fetch(`${running.url}${path}`, {
 			...init,

@@ -55,22 +55,3 @@ export async function listHolders(
 		limit ${q.limit}`.execute(db);
 	return rows;
 }
-
-/** Open flows aggregated by (chain, receiver), largest total rate first. */
-export async function flowsByReceiver(
-	db: Db,
-	q: { chains: readonly string[]; receiver: string | null; limit: number },
-): Promise<{ chain: string; receiver: string; streams: bigint; total_rate: bigint; total_deposit: bigint }[]> {
-	let query = db
-		.selectFrom("flows")
-		.select([
-			"chain",
-			"receiver",
-			sql<bigint>`count(*)`.as("streams"),
-			sql<bigint>`sum(flow_rate)`.as("total_rate"),
-			sql<bigint>`sum(deposit)`.as("total_deposit"),
-		])
-		.where("chain", "in", q.chains);
-	if (q.receiver) query = query.where("receiver", "=", q.receiver);
-	return query.groupBy(["chain", "receiver"]).orderBy("total_rate", "desc").orderBy("chain").orderBy("receiver").limit(q.limit).execute();
-}

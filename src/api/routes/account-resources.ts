@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { sql } from "kysely";
 import { formatAleph } from "../../lib/amounts.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { amount, display, flowRate, isoFromSeconds } from "../format.ts";
+import { listResources } from "../queries/resources.ts";
 import { createRouter, type RouteDeps } from "../router.ts";
 import { AddressParams, AmountSchema, CursorQuery, errorResponses, FlowRateSchema, json, limitQuery } from "../schemas/common.ts";
 
@@ -59,29 +59,13 @@ export function accountResourceRoutes(deps: RouteDeps) {
 				? decodeCursor(cursor, 2, (p, i) => (i === 0 ? ISO.test(p) && !Number.isNaN(Date.parse(p)) : p.length <= 128))
 				: null;
 			await fresh.assertFresh(chains);
-			let query = ctx.db
-				.selectFrom("resources")
-				.select([
-					"item_hash",
-					"message_type",
-					"payment_type",
-					"chain",
-					"receiver",
-					"cost_hold",
-					"cost_stream",
-					"cost_credit",
-					"message_time",
-					"accepted_at",
-				])
-				.where("owner", "=", address);
-			if (position) query = query.where(sql<boolean>`(accepted_at, item_hash) > (${position[0]}::timestamptz, ${position[1]}::text)`);
 			const [inputs, rows] = await Promise.all([
 				deps.readers.live.load(address),
-				query
-					.orderBy("accepted_at")
-					.orderBy("item_hash")
-					.limit(limit + 1)
-					.execute(),
+				listResources(ctx.db, {
+					owner: address,
+					after: position ? { acceptedAt: position[0] as string, itemHash: position[1] as string } : null,
+					limit: limit + 1,
+				}),
 			]);
 			const entitlement = deps.evaluate(inputs, now());
 			const holdCovered = new Map(entitlement.coverage.map((e) => [e.itemHash, e.covered]));

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { entitlementJson } from "../entitlement-json.ts";
 import { amount, display, flowRate, isoFromSeconds } from "../format.ts";
+import { listAccountFlows } from "../queries/flows.ts";
 import { createRouter, type RouteDeps } from "../router.ts";
 import { AccountSchema } from "../schemas/account.ts";
 import { AddressParams, AmountSchema, errorResponses, FlowRateSchema, json } from "../schemas/common.ts";
@@ -55,15 +56,7 @@ export function accountRoutes(deps: RouteDeps) {
 		async (c) => {
 			const { address } = c.req.valid("param");
 			await fresh.assertFresh(deps.streamChains);
-			const select = () =>
-				ctx.db
-					.selectFrom("flows")
-					.select(["chain", "sender", "receiver", "flow_rate", "deposit", "opened_at", "updated_block"])
-					.where("chain", "in", chains);
-			const [outgoing, incoming] = await Promise.all([
-				select().where("sender", "=", address).orderBy("chain").orderBy("receiver").execute(),
-				select().where("receiver", "=", address).orderBy("chain").orderBy("sender").execute(),
-			]);
+			const { outgoing, incoming } = await listAccountFlows(ctx.db, address, chains);
 			const flows = [
 				...outgoing.map((f) => ({ direction: "out" as const, ...f })),
 				...incoming.map((f) => ({ direction: "in" as const, ...f })),

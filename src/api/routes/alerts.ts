@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { decodeCursor, encodeCursor, isInteger } from "../cursor.ts";
 import { display } from "../format.ts";
+import { listAlerts } from "../queries/alerts.ts";
 import { createRouter, type RouteDeps } from "../router.ts";
 import { AddressQuery, CursorQuery, errorResponses, json, limitQuery } from "../schemas/common.ts";
 
@@ -45,14 +46,12 @@ export function alertRoutes(deps: RouteDeps) {
 		async (c) => {
 			const query = c.req.valid("query");
 			const before = query.cursor ? decodeCursor(query.cursor, 1, (p) => isInteger(p) && !p.startsWith("-")) : null;
-			let select = ctx.db.selectFrom("alerts").selectAll();
-			if (query.status) select = select.where("status", "=", query.status);
-			if (query.address) select = select.where("address", "=", query.address);
-			if (before) select = select.where("id", "<", BigInt(before[0] as string));
-			const rows = await select
-				.orderBy("id", "desc")
-				.limit(query.limit + 1)
-				.execute();
+			const rows = await listAlerts(ctx.db, {
+				status: query.status,
+				address: query.address,
+				before: before ? BigInt(before[0] as string) : null,
+				limit: query.limit + 1,
+			});
 			const page = rows.slice(0, query.limit);
 			const last = page.at(-1);
 			return c.json(

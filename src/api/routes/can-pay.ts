@@ -1,13 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
-
+import { type CanPayVerdict, decideCanPay } from "../../domain/can-pay.ts";
 import { isEvmAddress } from "../../lib/address.ts";
 import { computeCosts, decidePayment, estimateDetail, parseMessage } from "../../pricing/index.ts";
-import { type CanPayVerdict, decideCanPay, UNIT_OF } from "../can-pay.ts";
 import { amount, blockMap, display, flowRate } from "../format.ts";
 import { createRouter, type RouteDeps } from "../router.ts";
 import { AmountSchema, errorResponses, FlowRateSchema, json, jsonBody } from "../schemas/common.ts";
 import { CostDetailSchema, MessageSchema, SizesSchema } from "../schemas/message.ts";
 import { nonEvmOwnerError, pricingError } from "./pricing-error.ts";
+
+/** What a verdict is measured in, per payment type. */
+const UNIT_OF = { hold: "ALEPH", superfluid: "ALEPH/s", credit: "credits/s" } as const;
 
 const CanPayRequest = z.object({ message: MessageSchema, sizes: SizesSchema.optional() }).openapi("CanPayRequest");
 

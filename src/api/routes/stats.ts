@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { decodeCursor, encodeCursor, isInteger, isLowerAddress } from "../cursor.ts";
 import { amount, display, flowRate } from "../format.ts";
-import { flowsByReceiver, listHolders, supplyByChain } from "../queries/stats.ts";
+import { flowsByReceiver } from "../queries/flows.ts";
+import { listHolders, supplyByChain } from "../queries/stats.ts";
 import { createRouter, type RouteDeps } from "../router.ts";
 import {
 	AddressQuery,

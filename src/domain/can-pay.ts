@@ -1,10 +1,7 @@
-import type { Entitlement, EntitlementInputs } from "../domain/entitlement.ts";
 import { isEvmAddress } from "../lib/address.ts";
 import type { CostResult, PaymentDecision, PaymentFlows, PricedMessage, Settings } from "../pricing/index.ts";
 import { decidePayment } from "../pricing/index.ts";
-
-/** What a verdict is measured in, per payment type. */
-export const UNIT_OF = { hold: "ALEPH", superfluid: "ALEPH/s", credit: "credits/s" } as const;
+import type { Entitlement, EntitlementInputs } from "./entitlement.ts";
 
 /** The stream check of a superfluid verdict, with the flows it read. */
 export type StreamsUsed = {

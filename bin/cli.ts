@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
-import { type Config, loadConfig } from "../config/env.ts";
-import { ConfigError, describeError } from "../lib/errors.ts";
-import { createLogger } from "../lib/logger.ts";
-import { ROLES, type Role, runRole } from "../runtime/roles.ts";
+import { createProcessors } from "../jobs/processors.ts";
+import { loadConfig } from "../src/config/env.ts";
+import { ConfigError, describeError } from "../src/lib/errors.ts";
+import { createLogger, type Logger } from "../src/lib/logger.ts";
+import { ROLES, type Role, runRole } from "../src/runtime/roles.ts";
 
 const USAGE = `usage: aleph-oracle [${ROLES.join(" | ")}]   (default: all)`;
 
@@ -20,26 +21,19 @@ async function main(): Promise<number> {
 		console.error(`unknown role "${process.argv[2]}"\n${USAGE}`);
 		return 1;
 	}
-	let config: Config;
+	let logger: Logger | undefined;
 	try {
-		config = loadConfig(environment());
-	} catch (error) {
-		if (error instanceof ConfigError) {
-			for (const issue of error.issues) console.error(`${issue.variable}: ${issue.message}`);
-			return 1;
-		}
-		throw error;
-	}
-	const logger = createLogger(config.logLevel, { role });
-	try {
+		const config = loadConfig(environment());
+		logger = createLogger(config.logLevel, { role });
 		// The demo needs the dev chains (devDependencies): loaded only for it.
-		if (role === "demo") return await (await import("../demo/run.ts")).runDemo(config, logger);
-		return await runRole(role, config, logger);
+		if (role === "demo") return await (await import("../src/demo/run.ts")).runDemo(config, logger);
+		return await runRole(role, config, logger, createProcessors);
 	} catch (error) {
 		if (error instanceof ConfigError) {
 			for (const issue of error.issues) console.error(`${issue.variable}: ${issue.message}`);
 			return 1;
 		}
+		if (!logger) throw error;
 		logger.fatal({ err: error }, `Stopped on an unrecoverable error: ${describeError(error)}`);
 		return 2;
 	}

@@ -1,0 +1,42 @@
+import type { Logger } from "../lib/logger.ts";
+import type { Metrics } from "../lib/metrics.ts";
+import { createBullQueue, startBullWorkers } from "./bull.ts";
+import { DEFAULT_DEBOUNCE_MS, type JobQueue, type Processors } from "./jobs.ts";
+import { createLocalQueue } from "./local.ts";
+
+export type JobSystemOptions = {
+	/** Redis URL for BullMQ; null runs the processors in this process. */
+	redisUrl: string | null;
+	/** Run workers in this process (`work` and `all` roles; always true without Redis). */
+	workers: boolean;
+	/** The job processors, built by the caller (`jobs/processors.ts`). */
+	processors: Processors;
+	concurrency: number;
+	/** Wait before a recompute runs, collapsing bursts for one account, ms. Default: `200`. */
+	debounceMs?: number;
+	/** BullMQ key prefix (tests isolate themselves with it). */
+	prefix?: string;
+	logger: Logger;
+	metrics?: Metrics;
+};
+
+/** The queue (producer) and, when asked, the workers of this process. `close()` drains them. */
+export function startJobSystem(options: JobSystemOptions): { queue: JobQueue; close(): Promise<void> } {
+	const { processors, concurrency, logger, metrics } = options;
+	const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+	if (!options.redisUrl) {
+		const local = createLocalQueue({ processors, concurrency, debounceMs, logger, metrics });
+		return { queue: local, close: () => local.close() };
+	}
+	const queue = createBullQueue({ redisUrl: options.redisUrl, prefix: options.prefix, debounceMs });
+	const workers = options.workers
+		? startBullWorkers({ redisUrl: options.redisUrl, prefix: options.prefix, processors, queue, concurrency, logger, metrics })
+		: undefined;
+	return {
+		queue,
+		async close() {
+			await workers?.close();
+			await queue.close();
+		},
+	};
+}
