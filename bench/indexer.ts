@@ -10,10 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Address, encodeFunctionData } from "viem";
-import { alephTokenAbi } from "../src/devchain/aleph-token-abi.ts";
-import { startAnvil } from "../src/devchain/anvil.ts";
-import { createDevClient } from "../src/devchain/client.ts";
-import { deployAlephToken } from "../src/devchain/erc20.ts";
+import { alephTokenAbi } from "../devchain/aleph-token-abi.ts";
+import { startAnvil } from "../devchain/anvil.ts";
+import { createDevClient } from "../devchain/client.ts";
+import { deployAlephToken } from "../devchain/erc20.ts";
 import { TOPICS } from "../src/indexer/events.ts";
 import { bareGetLogs, createBenchDatabase, finishedBackfill, peakRssMb, runMain, spawnWatcher, stop } from "./lib.ts";
 

@@ -6,7 +6,7 @@
  * Run: `npx tsx bench/pricing.ts`
  */
 import { pathToFileURL } from "node:url";
-import { seededRandom } from "../src/devchain/seeded-random.ts";
+import { seededRandom } from "../devchain/seeded-random.ts";
 import { computeCosts, getDefaultPricing, getDefaultSettings, parseMessage } from "../src/pricing/index.ts";
 
 const MESSAGES = 100_000;

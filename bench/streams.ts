@@ -7,9 +7,9 @@
  */
 import { pathToFileURL } from "node:url";
 import { type Address, encodeAbiParameters, encodeFunctionData, parseAbi } from "viem";
-import { startAnvil } from "../src/devchain/anvil.ts";
-import { createDevClient } from "../src/devchain/client.ts";
-import { cfaAbi, deploySuperfluid, superTokenAbi } from "../src/devchain/superfluid.ts";
+import { startAnvil } from "../devchain/anvil.ts";
+import { createDevClient } from "../devchain/client.ts";
+import { cfaAbi, deploySuperfluid, superTokenAbi } from "../devchain/superfluid.ts";
 import { TOPICS } from "../src/indexer/events.ts";
 import { bareGetLogs, createBenchDatabase, finishedBackfill, peakRssMb, runMain, spawnWatcher, stop } from "./lib.ts";
 

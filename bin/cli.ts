@@ -26,7 +26,7 @@ async function main(): Promise<number> {
 		const config = loadConfig(environment());
 		logger = createLogger(config.logLevel, { role });
 		// The demo needs the dev chains (devDependencies): loaded only for it.
-		if (role === "demo") return await (await import("../src/demo/run.ts")).runDemo(config, logger);
+		if (role === "demo") return await (await import("../demo/run.ts")).runDemo(config, logger);
 		return await runRole(role, config, logger, createProcessors);
 	} catch (error) {
 		if (error instanceof ConfigError) {

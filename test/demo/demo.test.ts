@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findFreePort } from "../../src/devchain/free-port.ts";
+import { findFreePort } from "../../devchain/free-port.ts";
 import { type CliProcess, spawnCli } from "../helpers/cli.ts";
 
 const run = promisify(execFile);

@@ -1,11 +1,11 @@
 import { readdirSync } from "node:fs";
 import { type Abi, type Address, parseAbiItem, parseEventLogs, zeroAddress } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alephTokenAbi } from "../../src/devchain/aleph-token-abi.ts";
-import { type AnvilInstance, startAnvil } from "../../src/devchain/anvil.ts";
-import { createDevClient, type DevClient, devAccounts, toAddress } from "../../src/devchain/client.ts";
-import { compileContract, defaultCacheDir } from "../../src/devchain/compile.ts";
-import { balanceOf, batchTransfer, burn, deployAlephToken, mint, totalSupply, transfer } from "../../src/devchain/erc20.ts";
+import { alephTokenAbi } from "../../devchain/aleph-token-abi.ts";
+import { type AnvilInstance, startAnvil } from "../../devchain/anvil.ts";
+import { createDevClient, type DevClient, devAccounts, toAddress } from "../../devchain/client.ts";
+import { compileContract, defaultCacheDir } from "../../devchain/compile.ts";
+import { balanceOf, batchTransfer, burn, deployAlephToken, mint, totalSupply, transfer } from "../../devchain/erc20.ts";
 
 const E18 = 10n ** 18n;
 const transferEvent = parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)");

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { type AnvilInstance, startAnvil } from "../../src/devchain/anvil.ts";
+import { type AnvilInstance, startAnvil } from "../../devchain/anvil.ts";
 
 const started: AnvilInstance[] = [];
 afterAll(async () => {
@@ -78,7 +78,7 @@ describe("startAnvil", () => {
 
 	it("does not outlive a parent killed with SIGKILL", async () => {
 		const dir = await mkdtemp(join(tmpdir(), "anvil-orphan-"));
-		const anvilModule = fileURLToPath(new URL("../../src/devchain/anvil.ts", import.meta.url));
+		const anvilModule = fileURLToPath(new URL("../../devchain/anvil.ts", import.meta.url));
 		const script = join(dir, "parent.mts");
 		await writeFile(
 			script,

@@ -1,8 +1,8 @@
 import { type Address, createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AnvilInstance, startAnvil } from "../../src/devchain/anvil.ts";
-import { createDevClient, type DevClient, devAccounts } from "../../src/devchain/client.ts";
-import { batchTransfer, deployAlephToken, mint } from "../../src/devchain/erc20.ts";
+import { type AnvilInstance, startAnvil } from "../../devchain/anvil.ts";
+import { createDevClient, type DevClient, devAccounts } from "../../devchain/client.ts";
+import { batchTransfer, deployAlephToken, mint } from "../../devchain/erc20.ts";
 import { type FaultConfig, type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
 
 let anvil: AnvilInstance;

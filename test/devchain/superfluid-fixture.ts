@@ -1,7 +1,7 @@
 import type { Address } from "viem";
-import { type AnvilInstance, startAnvil } from "../../src/devchain/anvil.ts";
-import { confirm, createDevClient, type DevClient, devAccounts } from "../../src/devchain/client.ts";
-import { deploySuperfluid, type SuperfluidFramework, superTokenAbi } from "../../src/devchain/superfluid.ts";
+import { type AnvilInstance, startAnvil } from "../../devchain/anvil.ts";
+import { confirm, createDevClient, type DevClient, devAccounts } from "../../devchain/client.ts";
+import { deploySuperfluid, type SuperfluidFramework, superTokenAbi } from "../../devchain/superfluid.ts";
 
 /** An anvil node with Superfluid and ALEPH deployed, for one test file. */
 export interface SuperfluidFixture {

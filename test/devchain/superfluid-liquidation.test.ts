@@ -1,6 +1,6 @@
 import { type Address, getAbiItem, pad, parseEventLogs } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DevClient } from "../../src/devchain/client.ts";
+import type { DevClient } from "../../devchain/client.ts";
 import {
 	advanceUntilCritical,
 	createFlow,
@@ -15,7 +15,7 @@ import {
 	type SuperfluidFramework,
 	setupGdaDistribution,
 	superTokenAbi,
-} from "../../src/devchain/superfluid.ts";
+} from "../../devchain/superfluid.ts";
 import { type SuperfluidFixture, startSuperfluidFixture } from "./superfluid-fixture.ts";
 
 const E18 = 10n ** 18n;

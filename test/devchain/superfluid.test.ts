@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { type Address, getAddress, pad, parseEventLogs, type TransactionReceipt, toEventSelector } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DevClient } from "../../src/devchain/client.ts";
+import type { DevClient } from "../../devchain/client.ts";
 import {
 	balanceOf,
 	cfaAbi,
@@ -22,7 +22,7 @@ import {
 	totalSupply,
 	updateFlow,
 	updateFlowViaHost,
-} from "../../src/devchain/superfluid.ts";
+} from "../../devchain/superfluid.ts";
 import { type SuperfluidFixture, startSuperfluidFixture } from "./superfluid-fixture.ts";
 
 const E18 = 10n ** 18n;

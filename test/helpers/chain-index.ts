@@ -1,7 +1,7 @@
 import { expect } from "vitest";
+import type { DevClient } from "../../devchain/client.ts";
+import { balanceOf, totalSupply } from "../../devchain/erc20.ts";
 import type { Db } from "../../src/db/database.ts";
-import type { DevClient } from "../../src/devchain/client.ts";
-import { balanceOf, totalSupply } from "../../src/devchain/erc20.ts";
 import { TOPICS } from "../../src/indexer/events.ts";
 import { ZERO_ADDRESS } from "../../src/lib/address.ts";
 import { sleep } from "../../src/lib/sleep.ts";

@@ -1,7 +1,7 @@
 import { type Address, encodeFunctionData } from "viem";
-import { alephTokenAbi } from "../../src/devchain/aleph-token-abi.ts";
-import type { DevClient } from "../../src/devchain/client.ts";
-import { seededRandom } from "../../src/devchain/seeded-random.ts";
+import { alephTokenAbi } from "../../devchain/aleph-token-abi.ts";
+import type { DevClient } from "../../devchain/client.ts";
+import { seededRandom } from "../../devchain/seeded-random.ts";
 
 /** A seeded random source (mulberry32), so a failing run can be replayed. */
 export function createRandom(seed: number) {

@@ -1,7 +1,7 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { type GetLogsErrorStyle, getLogsLimitError } from "../../src/devchain/provider-errors.ts";
-import { seededRandom } from "../../src/devchain/seeded-random.ts";
+import { seededRandom } from "../../devchain/seeded-random.ts";
+import { type GetLogsErrorStyle, getLogsLimitError } from "./provider-errors.ts";
 
 export type { GetLogsErrorStyle };
 

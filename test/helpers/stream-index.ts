@@ -1,8 +1,8 @@
 import { type Address, parseAbiItem } from "viem";
 import { expect } from "vitest";
+import type { DevClient } from "../../devchain/client.ts";
+import { getFlow, getNetFlow, realtimeBalanceOf, type SuperfluidFramework } from "../../devchain/superfluid.ts";
 import type { Db } from "../../src/db/database.ts";
-import type { DevClient } from "../../src/devchain/client.ts";
-import { getFlow, getNetFlow, realtimeBalanceOf, type SuperfluidFramework } from "../../src/devchain/superfluid.ts";
 import { computeEntitlement } from "../../src/domain/entitlement.ts";
 import { loadEntitlementInputs } from "../../src/entitlements/inputs.ts";
 import { getDefaultSettings } from "../../src/pricing/index.ts";

@@ -1,6 +1,6 @@
 import type { Address } from "viem";
-import type { DevClient } from "../../src/devchain/client.ts";
-import { createFlow, deleteFlow, increaseTime, type SuperfluidFramework, updateFlow } from "../../src/devchain/superfluid.ts";
+import type { DevClient } from "../../devchain/client.ts";
+import { createFlow, deleteFlow, increaseTime, type SuperfluidFramework, updateFlow } from "../../devchain/superfluid.ts";
 import type { createRandom } from "./erc20-traffic.ts";
 
 /**

@@ -1,9 +1,9 @@
 import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AnvilInstance, startAnvil } from "../../devchain/anvil.ts";
+import { createDevClient, type DevClient } from "../../devchain/client.ts";
+import { deployAlephToken } from "../../devchain/erc20.ts";
 import type { Database } from "../../src/db/database.ts";
-import { type AnvilInstance, startAnvil } from "../../src/devchain/anvil.ts";
-import { createDevClient, type DevClient } from "../../src/devchain/client.ts";
-import { deployAlephToken } from "../../src/devchain/erc20.ts";
 import { expectErc20IndexMatchesChain, waitIndexed } from "../helpers/chain-index.ts";
 import { createPgliteDatabase, createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { createRandom, enableAccounts, generateErc20Traffic, testAccounts } from "../helpers/erc20-traffic.ts";

@@ -1,9 +1,9 @@
 import { type Address, encodeFunctionData } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alephTokenAbi } from "../../src/devchain/aleph-token-abi.ts";
-import { type AnvilInstance, startAnvil } from "../../src/devchain/anvil.ts";
-import { createDevClient, type DevClient } from "../../src/devchain/client.ts";
-import { balanceOf, deployAlephToken } from "../../src/devchain/erc20.ts";
+import { alephTokenAbi } from "../../devchain/aleph-token-abi.ts";
+import { type AnvilInstance, startAnvil } from "../../devchain/anvil.ts";
+import { createDevClient, type DevClient } from "../../devchain/client.ts";
+import { balanceOf, deployAlephToken } from "../../devchain/erc20.ts";
 import type { ChainWatcher } from "../../src/indexer/watcher.ts";
 import { expectErc20IndexMatchesChain, waitIndexed } from "../helpers/chain-index.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";

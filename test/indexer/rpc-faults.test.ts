@@ -1,8 +1,8 @@
 import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AnvilInstance, startAnvil } from "../../src/devchain/anvil.ts";
-import { createDevClient, type DevClient } from "../../src/devchain/client.ts";
-import { batchTransfer, deployAlephToken } from "../../src/devchain/erc20.ts";
+import { type AnvilInstance, startAnvil } from "../../devchain/anvil.ts";
+import { createDevClient, type DevClient } from "../../devchain/client.ts";
+import { batchTransfer, deployAlephToken } from "../../devchain/erc20.ts";
 import { expectErc20IndexMatchesChain, waitIndexed } from "../helpers/chain-index.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { createRandom, enableAccounts, generateErc20Traffic, testAccounts } from "../helpers/erc20-traffic.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AnvilInstance, startAnvil } from "../../src/devchain/anvil.ts";
-import { createDevClient, type DevClient } from "../../src/devchain/client.ts";
-import { deploySuperfluid, type SuperfluidFramework, superTokenAbi } from "../../src/devchain/superfluid.ts";
+import { type AnvilInstance, startAnvil } from "../../devchain/anvil.ts";
+import { createDevClient, type DevClient } from "../../devchain/client.ts";
+import { deploySuperfluid, type SuperfluidFramework, superTokenAbi } from "../../devchain/superfluid.ts";
 import { sleep } from "../../src/lib/sleep.ts";
 import { waitIndexed } from "../helpers/chain-index.ts";
 import { spawnCli } from "../helpers/cli.ts";

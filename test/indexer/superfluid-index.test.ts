@@ -1,7 +1,7 @@
 import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AnvilInstance, startAnvil } from "../../src/devchain/anvil.ts";
-import { createDevClient, type DevClient } from "../../src/devchain/client.ts";
+import { type AnvilInstance, startAnvil } from "../../devchain/anvil.ts";
+import { createDevClient, type DevClient } from "../../devchain/client.ts";
 import {
 	createFlow,
 	createFlowViaHost,
@@ -18,7 +18,7 @@ import {
 	superTokenAbi,
 	updateFlow,
 	updateFlowViaHost,
-} from "../../src/devchain/superfluid.ts";
+} from "../../devchain/superfluid.ts";
 import type { ChainWatcher } from "../../src/indexer/watcher.ts";
 import { waitIndexed } from "../helpers/chain-index.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";

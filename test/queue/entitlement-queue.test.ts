@@ -1,9 +1,9 @@
 import { type Address, encodeFunctionData } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alephTokenAbi } from "../../src/devchain/aleph-token-abi.ts";
-import { type AnvilInstance, startAnvil } from "../../src/devchain/anvil.ts";
-import { createDevClient, type DevClient } from "../../src/devchain/client.ts";
-import { balanceOf, deployAlephToken, transfer } from "../../src/devchain/erc20.ts";
+import { alephTokenAbi } from "../../devchain/aleph-token-abi.ts";
+import { type AnvilInstance, startAnvil } from "../../devchain/anvil.ts";
+import { createDevClient, type DevClient } from "../../devchain/client.ts";
+import { balanceOf, deployAlephToken, transfer } from "../../devchain/erc20.ts";
 import {
 	createFlow,
 	deploySuperfluid,
@@ -12,7 +12,7 @@ import {
 	realtimeBalanceOf,
 	type SuperfluidFramework,
 	superTokenAbi,
-} from "../../src/devchain/superfluid.ts";
+} from "../../devchain/superfluid.ts";
 import { getDefaultSettings } from "../../src/pricing/index.ts";
 import { verifySignature } from "../../src/webhooks/signature.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";

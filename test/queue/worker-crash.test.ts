@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findFreePort } from "../../src/devchain/free-port.ts";
+import { findFreePort } from "../../devchain/free-port.ts";
 import { sleep } from "../../src/lib/sleep.ts";
 import { spawnCli } from "../helpers/cli.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";

@@ -2,7 +2,7 @@
  * Tunables of the demo, read from `DEMO_*` environment variables. They only shape the generated
  * activity and its pace; the service itself is configured by the usual variables.
  */
-import { ConfigError } from "../lib/errors.ts";
+import { ConfigError } from "../src/lib/errors.ts";
 
 /** What the demo generates and how fast. */
 export type DemoOptions = {

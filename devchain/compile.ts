@@ -33,7 +33,7 @@ export interface CompileOptions {
 	useCache?: boolean;
 }
 
-/** solc standard-JSON settings used for every contract of `src/devchain/contracts`. */
+/** solc standard-JSON settings used for every contract of `devchain/contracts`. */
 export const SOLC_SETTINGS = {
 	optimizer: { enabled: true, runs: 200 },
 	evmVersion: "cancun",
@@ -42,7 +42,7 @@ export const SOLC_SETTINGS = {
 	},
 } as const;
 
-/** Absolute path of `src/devchain/contracts/<name>.sol`. */
+/** Absolute path of `devchain/contracts/<name>.sol`. */
 export function contractSourcePath(name: string): string {
 	if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`invalid contract name: ${name}`);
 	return fileURLToPath(new URL(`./contracts/${name}.sol`, import.meta.url));
@@ -59,7 +59,7 @@ export function defaultCacheDir(): string {
 }
 
 /**
- * Compiles `src/devchain/contracts/<name>.sol` (contract `<name>`, no imports) with solcjs,
+ * Compiles `devchain/contracts/<name>.sol` (contract `<name>`, no imports) with solcjs,
  * optimizer on, EVM cancun. The output is cached on disk, keyed by a sha256 of the source,
  * the solc version and the settings, so only the first run pays the ~1 s compile.
  */

@@ -1,6 +1,6 @@
 import type { Address } from "viem";
 import { depositForFlowRate } from "../devchain/superfluid.ts";
-import { parseAleph } from "../lib/amounts.ts";
+import { parseAleph } from "../src/lib/amounts.ts";
 import type { StreamChainName } from "./chains.ts";
 import type { DemoContext, Instance } from "./context.ts";
 import { type InstanceMessage, type InstanceSpec, instanceMessage } from "./messages.ts";

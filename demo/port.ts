@@ -1,5 +1,5 @@
 import { createServer } from "node:net";
-import { ConfigError } from "../lib/errors.ts";
+import { ConfigError } from "../src/lib/errors.ts";
 
 /** The configuration error of a listen address another process holds. */
 export function portInUse(host: string, port: number): ConfigError {

@@ -1,6 +1,6 @@
 import type { Address } from "viem";
 import { advanceUntilCritical, deleteFlow, liquidate } from "../devchain/superfluid.ts";
-import { describeError } from "../lib/errors.ts";
+import { describeError } from "../src/lib/errors.ts";
 import type { StreamChainName } from "./chains.ts";
 import { type DemoContext, fmt, type Instance, lockedHold, short } from "./context.ts";
 import { DRIFTER_BALANCE, RICH_BALANCE } from "./funding.ts";

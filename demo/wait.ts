@@ -1,4 +1,4 @@
-import { sleep } from "../lib/sleep.ts";
+import { sleep } from "../src/lib/sleep.ts";
 import type { ApiClient } from "./api-client.ts";
 import type { DemoChainName } from "./chains.ts";
 

@@ -1,8 +1,8 @@
 import type { Address, Hash } from "viem";
 import { confirm } from "../devchain/client.ts";
-import { describeError } from "../lib/errors.ts";
-import type { Logger } from "../lib/logger.ts";
-import { sleep } from "../lib/sleep.ts";
+import { describeError } from "../src/lib/errors.ts";
+import type { Logger } from "../src/lib/logger.ts";
+import { sleep } from "../src/lib/sleep.ts";
 import type { DemoChain, StreamChainName } from "./chains.ts";
 import { type DemoContext, fmt, lockedHold, short } from "./context.ts";
 import { openStreams, type PaidStream, registerStream, startHoldInstance, startStreamInstance, stopInstance } from "./instances.ts";

@@ -1,6 +1,6 @@
-import type { Config } from "../config/env.ts";
-import { describeError } from "../lib/errors.ts";
-import type { Logger } from "../lib/logger.ts";
+import type { Config } from "../src/config/env.ts";
+import { describeError } from "../src/lib/errors.ts";
+import type { Logger } from "../src/lib/logger.ts";
 import { CleanupStack, listenForStop, Stopped } from "./lifecycle.ts";
 import { readDemoOptions } from "./options.ts";
 import { clock } from "./progress.ts";

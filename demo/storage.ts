@@ -1,9 +1,9 @@
 import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import pg from "pg";
-import type { Config } from "../config/env.ts";
-import { openDatabase } from "../db/database.ts";
-import { migrate } from "../db/migrate.ts";
+import type { Config } from "../src/config/env.ts";
+import { openDatabase } from "../src/db/database.ts";
+import { migrate } from "../src/db/migrate.ts";
 
 /** Where this run's index lives, how to create it, and how to throw it away. */
 export type DemoStorage = {
