@@ -114,18 +114,8 @@ export type StreamAccountsTable = {
 	updated_block: bigint;
 };
 
-export type StreamAccountUndoTable = {
-	chain: string;
-	address: string;
-	block_number: bigint;
-	existed: boolean;
-	streamed: bigint;
-	net_flow_rate: bigint;
-	deposit: bigint;
-	owed_deposit: bigint;
-	updated_at: bigint;
-	updated_block: bigint;
-};
+/** An image of a `stream_accounts` row before `block_number` changed it (`existed` false: there was none). */
+export type StreamAccountUndoTable = StreamAccountsTable & { block_number: bigint; existed: boolean };
 
 export type LiquidationsTable = {
 	chain: string;

@@ -3,29 +3,11 @@ import type { Db } from "../db/database.ts";
 import { addToOutbox } from "../queue/outbox.ts";
 import { eth_call, type LightBlock } from "../rpc/actions.ts";
 import type { RpcClient } from "../rpc/client.ts";
+import { applyReconciliations } from "./tables/reconciliations.ts";
 
 const superTokenAbi = parseAbi([
 	"function realtimeBalanceOf(address account, uint256 timestamp) view returns (int256 availableBalance, uint256 deposit, uint256 owedDeposit)",
 ]);
-
-/** Accounts of `candidates` that another agreement than the CFA has touched on this chain. */
-export async function flaggedAmong(db: Db, chain: string, candidates: string[]): Promise<string[]> {
-	if (candidates.length === 0) return [];
-	const rows = await db
-		.selectFrom("agreement_flags")
-		.select("address")
-		.distinct()
-		.where("chain", "=", chain)
-		.where("address", "in", candidates)
-		.execute();
-	return rows.map((r) => r.address);
-}
-
-/** Every flagged account of the chain. */
-export async function allFlagged(db: Db, chain: string): Promise<string[]> {
-	const rows = await db.selectFrom("agreement_flags").select("address").distinct().where("chain", "=", chain).execute();
-	return rows.map((r) => r.address);
-}
 
 /**
  * Reads `realtimeBalanceOf` at `block` for accounts whose balance events cannot explain (GDA or
@@ -52,35 +34,22 @@ export async function reconcileAccounts(
 		});
 		return { available, deposit, owedDeposit };
 	};
-	const rows = await Promise.all(
+	const reads = await Promise.all(
 		accounts.map(async (address) => {
 			const [now, next] = await Promise.all([read(address, block.timestamp), read(address, block.timestamp + 1n)]);
 			return {
-				chain,
 				address,
-				block_number: block.number,
+				block: block.number,
 				timestamp: block.timestamp,
 				available: now.available,
 				deposit: now.deposit,
-				owed_deposit: now.owedDeposit,
-				net_flow_rate: next.available - now.available,
+				owedDeposit: now.owedDeposit,
+				netFlowRate: next.available - now.available,
 			};
 		}),
 	);
 	await db.transaction().execute(async (trx) => {
-		await trx
-			.insertInto("stream_reconciliations")
-			.values(rows)
-			.onConflict((oc) =>
-				oc.columns(["chain", "address", "block_number"]).doUpdateSet((eb) => ({
-					available: eb.ref("excluded.available"),
-					deposit: eb.ref("excluded.deposit"),
-					owed_deposit: eb.ref("excluded.owed_deposit"),
-					net_flow_rate: eb.ref("excluded.net_flow_rate"),
-					timestamp: eb.ref("excluded.timestamp"),
-				})),
-			)
-			.execute();
+		await applyReconciliations(trx, chain, reads);
 		await addToOutbox(trx, chain, accounts);
 	});
 }

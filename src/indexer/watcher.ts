@@ -1,7 +1,5 @@
-import { sql } from "kysely";
 import type { ChainConfig } from "../config/env.ts";
 import type { Db } from "../db/database.ts";
-import type { WatcherProgress } from "../db/schema.ts";
 import { BaseError, ConfigError, describeError, PermanentError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
@@ -9,14 +7,16 @@ import { backoffMs, sleep } from "../lib/sleep.ts";
 import { eth_chainId, eth_getBlockByNumber, type LightBlock } from "../rpc/actions.ts";
 import type { RpcClient } from "../rpc/client.ts";
 import { BlockNotFoundError } from "../rpc/errors.ts";
+import { writeBatch } from "./batch.ts";
 import { createRangeSizer, fetchRanges } from "./block-ranges.ts";
-import { initChainRow, readCursor, tryLeadership } from "./chain-row.ts";
 import type { ChainEvent } from "./events.ts";
 import { createLogSource } from "./log-source.ts";
 import { createProgress } from "./progress.ts";
-import { allFlagged, flaggedAmong, reconcileAccounts } from "./reconcile.ts";
+import { reconcileAccounts } from "./reconcile.ts";
 import { rollbackTo } from "./rollback.ts";
-import { type Cursor, CursorMovedError, writeBatch } from "./store.ts";
+import { allFlagged, flaggedAmong } from "./tables/agreement-flags.ts";
+import { keptBlocks } from "./tables/blocks.ts";
+import { type Cursor, CursorMovedError, initChainRow, markLive, readCursor, saveProgress, tryLeadership } from "./tables/chains.ts";
 
 /** Flagged accounts (GDA, IDA) are re-read on chain at least this often while live, ms. */
 const RECONCILE_INTERVAL_MS = 60_000;
@@ -150,7 +150,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 					},
 					`Backfilling ${chain.name}: block ${range.to} of ${target}, ${p.blocksPerSecond} blocks/s, ${p.logsPerSecond} logs/s, ETA ${p.etaSeconds ?? "?"} s`,
 				);
-				await saveProgress(p);
+				await saveProgress(db, chain.name, p);
 			}
 		}
 		const p = progress.report(head);
@@ -191,13 +191,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 
 	/** Finds the highest kept block still on the canonical chain and rolls back to it. */
 	async function rollbackReorg(cursor: Cursor, head: bigint) {
-		const kept = await db
-			.selectFrom("blocks")
-			.selectAll()
-			.where("chain", "=", chain.name)
-			.where("number", "<=", cursor.number)
-			.orderBy("number", "desc")
-			.execute();
+		const kept = await keptBlocks(db, chain.name, cursor.number);
 		for (const stored of kept) {
 			const remote = await eth_getBlockByNumber(rpc, stored.number, signal);
 			// A node that lacks a block we applied is behind, not proof of a reorg: never rewind on it.
@@ -230,27 +224,6 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 		throw new BlockNotFoundError(
 			`reorg deeper than the ${kept.length} kept block headers (finality ${chain.finalityBlocks}) or a lagging node: refusing to rewind`,
 		);
-	}
-
-	async function saveProgress(p: WatcherProgress) {
-		await db
-			.updateTable("chains")
-			.set({ progress: sql`${JSON.stringify(p)}::jsonb` })
-			.where("chain", "=", chain.name)
-			.execute();
-	}
-
-	async function markLive(head: bigint) {
-		await db
-			.updateTable("chains")
-			.set({
-				head_block: head,
-				finalized_block: finalizedAt(head),
-				updated_at: new Date(),
-				progress: sql`${JSON.stringify({ phase: "live", blocksPerSecond: 0, logsPerSecond: 0, etaSeconds: null } satisfies WatcherProgress)}::jsonb`,
-			})
-			.where("chain", "=", chain.name)
-			.execute();
 	}
 
 	async function standBy() {
@@ -291,7 +264,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 				if (cursor.number < safe) {
 					await backfill(cursor, safe, head.number);
 				} else if (!(await followHead(cursor, head))) {
-					await markLive(head.number);
+					await markLive(db, chain.name, head.number, finalizedAt(head.number));
 					if (chain.cfa && Date.now() - lastReconcile > RECONCILE_INTERVAL_MS) {
 						lastReconcile = Date.now();
 						await reconcileAllFlagged(head);

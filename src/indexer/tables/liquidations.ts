@@ -1,0 +1,31 @@
+import { sql, type Transaction } from "kysely";
+import type { Tables } from "../../db/schema.ts";
+import { insertUnnest } from "../../db/unnest.ts";
+import type { LiquidationEvent } from "../events.ts";
+
+/** `liquidations`: the token's AgreementLiquidatedV2 logs. */
+type Trx = Transaction<Tables>;
+
+export async function applyLiquidations(trx: Trx, chain: string, events: LiquidationEvent[]): Promise<void> {
+	await insertUnnest(trx, "liquidations", {
+		chain: ["text", chain],
+		block_number: ["int8", events.map((e) => e.block)],
+		log_index: ["int4", events.map((e) => e.logIndex)],
+		tx_hash: ["text", events.map((e) => e.txHash)],
+		block_timestamp: ["int8", events.map((e) => e.timestamp)],
+		agreement_class: ["text", events.map((e) => e.agreementClass)],
+		liquidator: ["text", events.map((e) => e.liquidator)],
+		target: ["text", events.map((e) => e.target)],
+		reward_receiver: ["text", events.map((e) => e.rewardReceiver)],
+		reward_amount: ["numeric", events.map((e) => e.rewardAmount)],
+		target_balance_delta: ["numeric", events.map((e) => e.targetBalanceDelta)],
+	});
+}
+
+/** Deletes the liquidations above `above`; returns their targets. */
+export async function undoLiquidations(trx: Trx, chain: string, above: bigint): Promise<string[]> {
+	const { rows } = await sql<{
+		target: string;
+	}>`delete from liquidations where chain = ${chain} and block_number > ${above} returning target`.execute(trx);
+	return rows.map((r) => r.target);
+}
