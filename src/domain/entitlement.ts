@@ -1,5 +1,5 @@
 import { checkStreams, coveredResources, type Settings } from "../pricing/index.ts";
-import { availableBalance, criticalAt, lockedDeposit, type StreamAccount } from "./superfluid.ts";
+import { availableBalance, type BalanceRead, criticalAt, lockedDeposit, readAsStream, type StreamAccount } from "./superfluid.ts";
 
 /** What the index knows of one account on one chain. */
 export type ChainState = {
@@ -8,11 +8,8 @@ export type ChainState = {
 	transferred: bigint;
 	/** CFA state, on chains whose streams are indexed; null when the account never streamed. */
 	stream: StreamAccount | null;
-	/**
-	 * `realtimeBalanceOf` read on chain for an account another agreement (GDA, IDA) touched: it
-	 * replaces the event-derived balance, which cannot see those agreements.
-	 */
-	reconciled: { available: bigint; deposit: bigint; netFlowRate: bigint; timestamp: bigint } | null;
+	/** The latest `realtimeBalanceOf` read, for an account another agreement (GDA, IDA) touched. */
+	reconciled: BalanceRead | null;
 	/** The block this state reflects. */
 	block: bigint;
 };
@@ -116,9 +113,8 @@ export function computeEntitlement(
 	const conditions: AlertCondition[] = [];
 	for (const state of inputs.chains) {
 		asOf[state.chain] = state.block;
+		balances[state.chain] = max0(availableOnChain(state, now));
 		const stream = streamOf(state, now);
-		const available = stream ? stream.available : state.transferred;
-		balances[state.chain] = max0(available);
 		if (stream) streams[state.chain] = stream;
 	}
 	const balance = Object.values(balances).reduce((a, b) => a + b, 0n);
@@ -182,22 +178,26 @@ export function computeEntitlement(
 	};
 }
 
+/**
+ * The available balance of an account on one chain at `t`, wei (negative when a stream account is
+ * critical): its latest `realtimeBalanceOf` read moved to `t` when another agreement touched it,
+ * else its transfers plus its CFA state settled to `t` minus the locked deposit, else its
+ * transfers. Its SQL twin is `availableBalancesSql` (src/api/queries/available-balances.ts);
+ * test/domain/available-balance.test.ts checks that both agree.
+ */
+export function availableOnChain(state: ChainState, t: bigint): bigint {
+	if (state.reconciled) return availableBalance(0n, readAsStream(state.reconciled), t);
+	if (state.stream) return availableBalance(state.transferred, state.stream, t);
+	return state.transferred;
+}
+
 function streamOf(state: ChainState, now: bigint): StreamEntitlement | null {
 	if (state.reconciled) {
-		// The read is the available balance at its timestamp, moving linearly from there.
-		const r = state.reconciled;
-		const asStream: StreamAccount = {
-			streamed: r.available,
-			netFlowRate: r.netFlowRate,
-			deposit: 0n,
-			owedDeposit: 0n,
-			updatedAt: r.timestamp,
-		};
 		return {
-			netFlowRate: r.netFlowRate,
-			deposit: r.deposit,
-			available: availableBalance(0n, asStream, now),
-			criticalAt: criticalAt(0n, asStream),
+			netFlowRate: state.reconciled.netFlowRate,
+			deposit: state.reconciled.deposit,
+			available: availableOnChain(state, now),
+			criticalAt: criticalAt(0n, readAsStream(state.reconciled)),
 			source: "rpc",
 		};
 	}
@@ -205,7 +205,7 @@ function streamOf(state: ChainState, now: bigint): StreamEntitlement | null {
 	return {
 		netFlowRate: state.stream.netFlowRate,
 		deposit: lockedDeposit(state.stream),
-		available: availableBalance(state.transferred, state.stream, now),
+		available: availableOnChain(state, now),
 		criticalAt: criticalAt(state.transferred, state.stream),
 		source: "events",
 	};

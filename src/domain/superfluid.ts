@@ -62,6 +62,25 @@ export function criticalAt(transferred: bigint, account: StreamAccount): bigint 
 	return account.updatedAt + floorDiv(base, rate) + 1n;
 }
 
+/**
+ * A `realtimeBalanceOf` read of an account another agreement (GDA, IDA) touched: it replaces the
+ * event-derived balance, which cannot see those agreements.
+ */
+export type BalanceRead = {
+	/** `availableBalance` at `timestamp`, wei. */
+	available: bigint;
+	deposit: bigint;
+	/** Change of the available balance over one second, all agreements, wei/s. */
+	netFlowRate: bigint;
+	/** Block timestamp of the read, seconds. */
+	timestamp: bigint;
+};
+
+/** A read as a CFA state: its available balance moves linearly from the read. */
+export function readAsStream(read: BalanceRead): StreamAccount {
+	return { streamed: read.available, netFlowRate: read.netFlowRate, deposit: 0n, owedDeposit: 0n, updatedAt: read.timestamp };
+}
+
 /** ⌊a / b⌋ for b > 0 (bigint division truncates toward zero). */
 function floorDiv(a: bigint, b: bigint): bigint {
 	const q = a / b;

@@ -3,13 +3,15 @@ import type { Db } from "../../db/database.ts";
 
 /**
  * SQL of `(address, amount)`: every account of `chain` with its available balance at unix time
- * `t`, in wei, the way `computeEntitlement` reads it: the transfer balance, plus the CFA state
- * settled to `t` minus the locked deposit; for an account another agreement touched, its latest
- * `realtimeBalanceOf` reconciliation moved to `t`. May be negative (a critical stream account).
+ * `t`, in wei: the SQL twin of `availableOnChain` (src/domain/entitlement.ts), for the set-based
+ * routes; test/domain/available-balance.test.ts checks that both agree. The transfer balance, plus
+ * the CFA state settled to `t` minus the locked deposit; for an account another agreement touched,
+ * its latest `realtimeBalanceOf` reconciliation moved to `t`. May be negative (a critical stream
+ * account).
  */
 export function availableBalancesSql(chain: string, t: bigint): RawBuilder<{ address: string; amount: bigint }> {
 	return sql<{ address: string; amount: bigint }>`
-		select coalesce(b.address, s.address) as address,
+		select coalesce(b.address, s.address, r.address) as address,
 			case
 				when r.available is not null then r.available + r.net_flow_rate * (${t}::bigint - r.timestamp)
 				when s.address is not null then coalesce(b.amount, 0) + s.streamed + s.net_flow_rate * (${t}::bigint - s.updated_at) - greatest(0, s.deposit - s.owed_deposit)
@@ -17,12 +19,11 @@ export function availableBalancesSql(chain: string, t: bigint): RawBuilder<{ add
 			end as amount
 		from (select address, amount from balances where chain = ${chain}) b
 		full join (select * from stream_accounts where chain = ${chain}) s on s.address = b.address
-		left join lateral (
-			select x.available, x.net_flow_rate, x.timestamp from stream_reconciliations x
-			where x.chain = ${chain} and x.address = coalesce(b.address, s.address)
-				and exists (select 1 from agreement_flags f where f.chain = ${chain} and f.address = x.address)
-			order by x.block_number desc limit 1
-		) r on true`;
+		full join (
+			select distinct on (x.address) x.address, x.available, x.net_flow_rate, x.timestamp from stream_reconciliations x
+			where x.chain = ${chain} and exists (select 1 from agreement_flags f where f.chain = ${chain} and f.address = x.address)
+			order by x.address, x.block_number desc
+		) r on r.address = coalesce(b.address, s.address)`;
 }
 
 /** Every account of `chain` with its available balance at `t` (wei, floored at 0), ordered by address. */
