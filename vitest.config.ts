@@ -1,12 +1,33 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Tests that need no service (no Postgres, Redis, anvil or child process): pure functions, tiny
+ * Hono apps, PGlite in memory. `npm run test:unit` runs them alone; every other test file is in
+ * the integration project. A new test file is integration until it is listed here.
+ */
+const UNIT = [
+	"test/architecture.test.ts",
+	"test/api/batch.test.ts",
+	"test/api/middleware.test.ts",
+	"test/config/**/*.test.ts",
+	"test/db/**/*.test.ts",
+	"test/domain/**/*.test.ts",
+	"test/indexer/block-ranges.test.ts",
+	"test/indexer/events.test.ts",
+	"test/pricing/**/*.test.ts",
+	"test/queue/local-queue.test.ts",
+];
+
 export default defineConfig({
 	test: {
-		include: ["test/**/*.test.ts"],
 		pool: "forks",
 		maxWorkers: 2,
 		testTimeout: 120_000,
 		hookTimeout: 120_000,
 		reporters: ["default"],
+		projects: [
+			{ extends: true, test: { name: "unit", include: UNIT } },
+			{ extends: true, test: { name: "integration", include: ["test/**/*.test.ts"], exclude: UNIT } },
+		],
 	},
 });
