@@ -1,11 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
-import { Kysely, PostgresDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
 import pg from "pg";
 import { createPgliteDialect } from "./pglite-dialect.ts";
 import type { Tables } from "./schema.ts";
 
 export type Db = Kysely<Tables>;
+
+/** A transaction on the database (the writes of one batch, one recompute, one ledger change). */
+export type Trx = Transaction<Tables>;
 
 /** An open database: kysely on top, the driver kind, and a way to close it. */
 export type Database = {

@@ -1,4 +1,5 @@
-import { type RawBuilder, sql, type Transaction } from "kysely";
+import { type RawBuilder, sql } from "kysely";
+import type { Trx } from "./database.ts";
 import type { Tables } from "./schema.ts";
 
 /** SQL type of a bulk-written column. */
@@ -34,7 +35,7 @@ export function unnestAs(alias: string, columns: Record<string, readonly [SqlTyp
  * nothing when there are no rows; throws when the arrays differ in length.
  */
 export async function insertUnnest<T extends keyof Tables & string>(
-	trx: Transaction<Tables>,
+	trx: Trx,
 	table: T,
 	columns: Columns<T>,
 	onConflict: RawBuilder<unknown> = sql``,

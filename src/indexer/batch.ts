@@ -1,5 +1,4 @@
-import type { Transaction } from "kysely";
-import type { Tables } from "../db/schema.ts";
+import type { Trx } from "../db/database.ts";
 import { addToOutbox } from "../queue/outbox.ts";
 import type { LightBlock } from "../rpc/actions.ts";
 import { type ChainEvent, touchedAccounts } from "./events.ts";
@@ -33,7 +32,7 @@ const ofKind = <K extends ChainEvent["kind"]>(events: ChainEvent[], kind: K) =>
  * (`rollbackTo` undoes the same tables), then puts the touched accounts in the outbox. Returns
  * the touched accounts.
  */
-export async function writeBatch(trx: Transaction<Tables>, batch: BatchWrite): Promise<string[]> {
+export async function writeBatch(trx: Trx, batch: BatchWrite): Promise<string[]> {
 	const { chain, events } = batch;
 	await moveCursor(trx, chain, batch.from, batch.to, batch.head, batch.finalized);
 	await applyTransfers(trx, chain, ofKind(events, "transfer"));

@@ -1,5 +1,4 @@
-import type { Transaction } from "kysely";
-import type { Tables } from "../db/schema.ts";
+import type { Trx } from "../db/database.ts";
 import { addToOutbox } from "../queue/outbox.ts";
 import type { LightBlock } from "../rpc/actions.ts";
 import { undoAgreementFlags } from "./tables/agreement-flags.ts";
@@ -16,7 +15,7 @@ import { undoTransfers } from "./tables/transfers.ts";
  * `ancestor` and puts every affected account in the outbox. Returns the affected accounts.
  */
 export async function rollbackTo(
-	trx: Transaction<Tables>,
+	trx: Trx,
 	chain: string,
 	from: Cursor,
 	ancestor: LightBlock,

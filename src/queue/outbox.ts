@@ -1,6 +1,5 @@
-import { sql, type Transaction } from "kysely";
-import type { Db } from "../db/database.ts";
-import type { Tables } from "../db/schema.ts";
+import { sql } from "kysely";
+import type { Db, Trx } from "../db/database.ts";
 import { describeError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { type JobQueue, RECOMPUTE_ALL } from "./jobs.ts";
@@ -11,7 +10,7 @@ const BATCH = 5_000;
  * Puts accounts whose entitlement inputs changed in the outbox, in the caller's transaction (the
  * one that changed them). `source` is the chain, or `ledger` for a resource change.
  */
-export async function addToOutbox(trx: Transaction<Tables>, source: string, addresses: string[]): Promise<void> {
+export async function addToOutbox(trx: Trx, source: string, addresses: string[]): Promise<void> {
 	if (addresses.length === 0) return;
 	await sql`insert into outbox (address, chain) select a, ${source} from unnest(${addresses}::text[]) as a`.execute(trx);
 }

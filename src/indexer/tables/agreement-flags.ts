@@ -1,14 +1,11 @@
-import { sql, type Transaction } from "kysely";
-import type { Db } from "../../db/database.ts";
-import type { Tables } from "../../db/schema.ts";
-import { insertUnnest } from "../../db/unnest.ts";
-import type { AgreementStateEvent } from "../events.ts";
-
 /**
  * `agreement_flags`: accounts another agreement than the CFA (GDA, IDA) wrote, whose balance is
  * read on chain instead of derived from events.
  */
-type Trx = Transaction<Tables>;
+import { sql } from "kysely";
+import type { Db, Trx } from "../../db/database.ts";
+import { insertUnnest } from "../../db/unnest.ts";
+import type { AgreementStateEvent } from "../events.ts";
 
 export async function applyAgreementFlags(trx: Trx, chain: string, events: AgreementStateEvent[]): Promise<void> {
 	await insertUnnest(trx, "agreement_flags", {

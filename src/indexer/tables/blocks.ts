@@ -1,12 +1,9 @@
-import type { Selectable, Transaction } from "kysely";
-import { sql } from "kysely";
-import type { Db } from "../../db/database.ts";
-import type { BlocksTable, Tables } from "../../db/schema.ts";
+/** `blocks`: headers of the applied blocks above finality, for reorg detection. */
+import { type Selectable, sql } from "kysely";
+import type { Db, Trx } from "../../db/database.ts";
+import type { BlocksTable } from "../../db/schema.ts";
 import { insertUnnest, setExcluded } from "../../db/unnest.ts";
 import type { LightBlock } from "../../rpc/actions.ts";
-
-/** `blocks`: headers of the applied blocks above finality, for reorg detection. */
-type Trx = Transaction<Tables>;
 
 /** Keeps the headers (a header at the same height replaces the old one) and prunes those below finality and below `to`. */
 export async function applyBlocks(trx: Trx, chain: string, blocks: LightBlock[], finalized: bigint, to: bigint): Promise<void> {

@@ -1,18 +1,16 @@
-import { sql, type Transaction } from "kysely";
+/**
+ * `chains`: one row per watched chain, its cursor (the last block fully applied), head and
+ * progress; plus the advisory lock that makes one process its only writer.
+ */
+import { sql } from "kysely";
 import type { ChainConfig } from "../../config/env.ts";
-import type { Db } from "../../db/database.ts";
-import type { Tables, WatcherProgress } from "../../db/schema.ts";
+import type { Db, Trx } from "../../db/database.ts";
+import type { WatcherProgress } from "../../db/schema.ts";
 import { ZERO_ADDRESS } from "../../lib/address.ts";
 import { BaseError, PermanentError } from "../../lib/errors.ts";
 import { addToOutbox } from "../../queue/outbox.ts";
 import type { LightBlock } from "../../rpc/actions.ts";
 import { applyTransfers } from "./transfers.ts";
-
-/**
- * `chains`: one row per watched chain, its cursor (the last block fully applied), head and
- * progress; plus the advisory lock that makes one process its only writer.
- */
-type Trx = Transaction<Tables>;
 
 /** A position on a chain: the last applied block (hash null before the first one). */
 export type Cursor = { number: bigint; hash: string | null };

@@ -1,10 +1,8 @@
-import { sql, type Transaction } from "kysely";
-import type { Tables } from "../../db/schema.ts";
+/** `liquidations`: the token's AgreementLiquidatedV2 logs. */
+import { sql } from "kysely";
+import type { Trx } from "../../db/database.ts";
 import { insertUnnest } from "../../db/unnest.ts";
 import type { LiquidationEvent } from "../events.ts";
-
-/** `liquidations`: the token's AgreementLiquidatedV2 logs. */
-type Trx = Transaction<Tables>;
 
 export async function applyLiquidations(trx: Trx, chain: string, events: LiquidationEvent[]): Promise<void> {
 	await insertUnnest(trx, "liquidations", {

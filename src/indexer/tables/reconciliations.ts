@@ -1,9 +1,7 @@
-import { sql, type Transaction } from "kysely";
-import type { Tables } from "../../db/schema.ts";
-import { insertUnnest, setExcluded } from "../../db/unnest.ts";
-
 /** `stream_reconciliations`: realtimeBalanceOf reads of flagged accounts, per block. */
-type Trx = Transaction<Tables>;
+import { sql } from "kysely";
+import type { Trx } from "../../db/database.ts";
+import { insertUnnest, setExcluded } from "../../db/unnest.ts";
 
 /** One realtimeBalanceOf read of an account at a block the watcher applied. */
 export type Reconciliation = {

@@ -1,15 +1,14 @@
-import { type Selectable, sql, type Transaction } from "kysely";
-import type { FlowsTable, StreamAccountUndoTable, Tables } from "../../db/schema.ts";
-import { insertUnnest, setExcluded, unnestAs } from "../../db/unnest.ts";
-import type { FlowEvent } from "../events.ts";
-import { applyFlowEvents, type Flow, flowKey, type TrackedAccount } from "../stream-state.ts";
-
 /**
  * The Superfluid CFA state of a chain: `flow_updates` (every FlowUpdated), `flows` (the open
  * ones), `stream_accounts` (each account's settled state) and `stream_account_undo` (the state
  * before each unfinalized block, to put back on a reorg).
  */
-type Trx = Transaction<Tables>;
+import { type Selectable, sql } from "kysely";
+import type { Trx } from "../../db/database.ts";
+import type { FlowsTable, StreamAccountUndoTable } from "../../db/schema.ts";
+import { insertUnnest, setExcluded, unnestAs } from "../../db/unnest.ts";
+import type { FlowEvent } from "../events.ts";
+import { applyFlowEvents, type Flow, flowKey, type TrackedAccount } from "../stream-state.ts";
 
 /**
  * Applies FlowUpdated events, in chain order: reads the state of the accounts and flows they

@@ -1,13 +1,11 @@
-import { sql, type Transaction } from "kysely";
-import type { Tables } from "../../db/schema.ts";
-import { insertUnnest } from "../../db/unnest.ts";
-import { ZERO_ADDRESS } from "../../lib/address.ts";
-
 /**
  * `transfers` (the token's Transfer logs, genesis credits included) and `balances`, their running
  * sum per account: written together, undone together.
  */
-type Trx = Transaction<Tables>;
+import { sql } from "kysely";
+import type { Trx } from "../../db/database.ts";
+import { insertUnnest } from "../../db/unnest.ts";
+import { ZERO_ADDRESS } from "../../lib/address.ts";
 
 /** A transfer row: a Transfer log, or a genesis credit (no transaction, negative log index). */
 export type Transfer = {
