@@ -14,9 +14,10 @@ export type Column = readonly [type: SqlType, values: readonly Scalar[] | Scalar
 
 type Columns<T extends keyof Tables> = { [C in keyof Tables[T] & string]?: Column };
 
-// bigints travel as decimal strings (the drivers would not serialise them inside arrays).
+// bigints are sent as decimal strings: exact for uint256, and the same on pg and PGlite.
 const param = (v: Scalar) => (typeof v === "bigint" ? v.toString() : v);
 const cast = (type: SqlType, array: boolean) => sql.raw(`::${type}${array ? "[]" : ""}`);
+const array = ([type, values]: readonly [SqlType, readonly Scalar[]]) => sql`${values.map(param)}${cast(type, true)}`;
 
 /**
  * `unnest($1::type[], …) as alias(column, …)`: a row set made of the given columns, to join or
@@ -24,8 +25,7 @@ const cast = (type: SqlType, array: boolean) => sql.raw(`::${type}${array ? "[]"
  */
 export function unnestAs(alias: string, columns: Record<string, readonly [SqlType, readonly Scalar[]]>): RawBuilder<unknown> {
 	const entries = Object.entries(columns);
-	const arrays = entries.map(([, [type, values]]) => sql`${values.map(param)}${cast(type, true)}`);
-	return sql`unnest(${sql.join(arrays)}) as ${sql.ref(alias)}(${sql.join(entries.map(([name]) => sql.ref(name)))})`;
+	return sql`unnest(${sql.join(entries.map(([, column]) => array(column)))}) as ${sql.ref(alias)}(${sql.join(entries.map(([name]) => sql.ref(name)))})`;
 }
 
 /**
@@ -49,8 +49,8 @@ export async function insertUnnest<T extends keyof Tables & string>(
 	if (lengths.has(0)) return;
 	const names = [...scalars, ...arrays].map(([name]) => sql.ref(name));
 	const selected = [...scalars.map(([, [type, value]]) => sql`${param(value as Scalar)}${cast(type, false)}`), sql`*`];
-	const values = arrays.map(([, [type, list]]) => sql`${list.map(param)}${cast(type, true)}`);
-	await sql`insert into ${sql.table(table)} (${sql.join(names)}) select ${sql.join(selected)} from unnest(${sql.join(values)}) ${onConflict}`.execute(
+	const values = sql.join(arrays.map(([, column]) => array(column)));
+	await sql`insert into ${sql.table(table)} (${sql.join(names)}) select ${sql.join(selected)} from unnest(${values}) ${onConflict}`.execute(
 		trx,
 	);
 }
