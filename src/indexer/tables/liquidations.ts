@@ -3,14 +3,11 @@ import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import { insertUnnest } from "../../db/unnest.ts";
 import type { LiquidationEvent } from "../events.ts";
+import { logColumns } from "./log-columns.ts";
 
 export async function applyLiquidations(trx: Trx, chain: string, events: LiquidationEvent[]): Promise<void> {
 	await insertUnnest(trx, "liquidations", {
-		chain: ["text", chain],
-		block_number: ["int8", events.map((e) => e.block)],
-		log_index: ["int4", events.map((e) => e.logIndex)],
-		tx_hash: ["text", events.map((e) => e.txHash)],
-		block_timestamp: ["int8", events.map((e) => e.timestamp)],
+		...logColumns(chain, events),
 		agreement_class: ["text", events.map((e) => e.agreementClass)],
 		liquidator: ["text", events.map((e) => e.liquidator)],
 		target: ["text", events.map((e) => e.target)],

@@ -5,10 +5,12 @@
  */
 import { type Selectable, sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
-import type { FlowsTable, StreamAccountUndoTable } from "../../db/schema.ts";
+import type { FlowsTable, StreamAccountsTable, StreamAccountUndoTable } from "../../db/schema.ts";
 import { insertUnnest, setExcluded, unnestAs } from "../../db/unnest.ts";
+import { EMPTY_STREAM_ACCOUNT } from "../../domain/superfluid.ts";
 import type { FlowEvent } from "../events.ts";
 import { applyFlowEvents, type Flow, flowKey, type TrackedAccount } from "../stream-state.ts";
+import { logColumns } from "./log-columns.ts";
 
 /**
  * Applies FlowUpdated events, in chain order: reads the state of the accounts and flows they
@@ -27,11 +29,7 @@ export async function applyStreams(trx: Trx, chain: string, events: FlowEvent[],
 	if (undoable) await writeUndoImages(trx, chain, events[0]?.block ?? 0n, addresses, accounts);
 	const updates = applyFlowEvents(events, accounts, flows);
 	await insertUnnest(trx, "flow_updates", {
-		chain: ["text", chain],
-		block_number: ["int8", updates.map((u) => u.block)],
-		log_index: ["int4", updates.map((u) => u.logIndex)],
-		tx_hash: ["text", updates.map((u) => u.txHash)],
-		block_timestamp: ["int8", updates.map((u) => u.timestamp)],
+		...logColumns(chain, updates),
 		sender: ["text", updates.map((u) => u.sender)],
 		receiver: ["text", updates.map((u) => u.receiver)],
 		flow_operator: ["text", updates.map((u) => u.flowOperator)],
@@ -67,12 +65,7 @@ export async function undoStreams(trx: Trx, chain: string, above: bigint): Promi
 		await insertUnnest(trx, "stream_accounts", {
 			chain: ["text", chain],
 			address: ["text", existed.map((r) => r.address)],
-			streamed: ["numeric", existed.map((r) => r.streamed)],
-			net_flow_rate: ["numeric", existed.map((r) => r.net_flow_rate)],
-			deposit: ["numeric", existed.map((r) => r.deposit)],
-			owed_deposit: ["numeric", existed.map((r) => r.owed_deposit)],
-			updated_at: ["int8", existed.map((r) => r.updated_at)],
-			updated_block: ["int8", existed.map((r) => r.updated_block)],
+			...accountColumns(existed.map(fromAccountRow)),
 		});
 	}
 
@@ -93,6 +86,29 @@ export async function undoStreams(trx: Trx, chain: string, above: bigint): Promi
 	return restored;
 }
 
+/** The undo image of an account that had no CFA state (`existed` false; the values are not read). */
+const NO_ACCOUNT: TrackedAccount = { ...EMPTY_STREAM_ACCOUNT, updatedBlock: 0n };
+
+/** The `insertUnnest` columns of `stream_accounts` (and of its undo images) for these states. */
+const accountColumns = (states: TrackedAccount[]) =>
+	({
+		streamed: ["numeric", states.map((s) => s.streamed)],
+		net_flow_rate: ["numeric", states.map((s) => s.netFlowRate)],
+		deposit: ["numeric", states.map((s) => s.deposit)],
+		owed_deposit: ["numeric", states.map((s) => s.owedDeposit)],
+		updated_at: ["int8", states.map((s) => s.updatedAt)],
+		updated_block: ["int8", states.map((s) => s.updatedBlock)],
+	}) as const;
+
+const fromAccountRow = (row: Selectable<StreamAccountsTable>): TrackedAccount => ({
+	streamed: row.streamed,
+	netFlowRate: row.net_flow_rate,
+	deposit: row.deposit,
+	owedDeposit: row.owed_deposit,
+	updatedAt: row.updated_at,
+	updatedBlock: row.updated_block,
+});
+
 const pairsAs = (alias: string, pairs: [string, string][]) =>
 	unnestAs(alias, { sender: ["text", pairs.map((p) => p[0])], receiver: ["text", pairs.map((p) => p[1])] });
 
@@ -103,19 +119,7 @@ async function readAccounts(trx: Trx, chain: string, addresses: string[]): Promi
 		.where("chain", "=", chain)
 		.where(sql<boolean>`address = any(${addresses}::text[])`)
 		.execute();
-	return new Map(
-		rows.map((row) => [
-			row.address,
-			{
-				streamed: row.streamed,
-				netFlowRate: row.net_flow_rate,
-				deposit: row.deposit,
-				owedDeposit: row.owed_deposit,
-				updatedAt: row.updated_at,
-				updatedBlock: row.updated_block,
-			},
-		]),
-	);
+	return new Map(rows.map((row) => [row.address, fromAccountRow(row)]));
 }
 
 async function readFlows(trx: Trx, chain: string, pairs: [string, string][]): Promise<Map<string, Flow | null>> {
@@ -151,7 +155,6 @@ async function writeUndoImages(
 	before: Map<string, TrackedAccount>,
 ): Promise<void> {
 	const states = addresses.map((address) => before.get(address));
-	const v = (pick: (s: TrackedAccount) => bigint) => states.map((s) => (s ? pick(s) : 0n));
 	await insertUnnest(
 		trx,
 		"stream_account_undo",
@@ -160,12 +163,7 @@ async function writeUndoImages(
 			block_number: ["int8", block],
 			address: ["text", addresses],
 			existed: ["bool", states.map((s) => s !== undefined)],
-			streamed: ["numeric", v((s) => s.streamed)],
-			net_flow_rate: ["numeric", v((s) => s.netFlowRate)],
-			deposit: ["numeric", v((s) => s.deposit)],
-			owed_deposit: ["numeric", v((s) => s.owedDeposit)],
-			updated_at: ["int8", v((s) => s.updatedAt)],
-			updated_block: ["int8", v((s) => s.updatedBlock)],
+			...accountColumns(states.map((s) => s ?? NO_ACCOUNT)),
 		},
 		sql`on conflict do nothing`,
 	);
@@ -173,21 +171,12 @@ async function writeUndoImages(
 
 /** Writes the accounts' current CFA state. */
 async function upsertAccounts(trx: Trx, chain: string, accounts: Map<string, TrackedAccount>): Promise<void> {
-	const rows = [...accounts];
+	const columns = accountColumns([...accounts.values()]);
 	await insertUnnest(
 		trx,
 		"stream_accounts",
-		{
-			chain: ["text", chain],
-			address: ["text", rows.map(([a]) => a)],
-			streamed: ["numeric", rows.map(([, s]) => s.streamed)],
-			net_flow_rate: ["numeric", rows.map(([, s]) => s.netFlowRate)],
-			deposit: ["numeric", rows.map(([, s]) => s.deposit)],
-			owed_deposit: ["numeric", rows.map(([, s]) => s.owedDeposit)],
-			updated_at: ["int8", rows.map(([, s]) => s.updatedAt)],
-			updated_block: ["int8", rows.map(([, s]) => s.updatedBlock)],
-		},
-		sql`on conflict (chain, address) do update set ${setExcluded(["streamed", "net_flow_rate", "deposit", "owed_deposit", "updated_at", "updated_block"])}`,
+		{ chain: ["text", chain], address: ["text", [...accounts.keys()]], ...columns },
+		sql`on conflict (chain, address) do update set ${setExcluded(Object.keys(columns))}`,
 	);
 }
 

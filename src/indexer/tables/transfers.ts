@@ -6,26 +6,15 @@ import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import { insertUnnest } from "../../db/unnest.ts";
 import { ZERO_ADDRESS } from "../../lib/address.ts";
+import { type LogPosition, logColumns } from "./log-columns.ts";
 
 /** A transfer row: a Transfer log, or a genesis credit (no transaction, negative log index). */
-export type Transfer = {
-	block: bigint;
-	logIndex: number;
-	txHash: string | null;
-	timestamp: bigint | null;
-	from: string;
-	to: string;
-	value: bigint;
-};
+export type Transfer = LogPosition & { from: string; to: string; value: bigint };
 
 /** Writes the transfers and adds them to the balances of both sides (never the zero address). Returns the accounts credited or debited. */
 export async function applyTransfers(trx: Trx, chain: string, transfers: Transfer[]): Promise<string[]> {
 	await insertUnnest(trx, "transfers", {
-		chain: ["text", chain],
-		block_number: ["int8", transfers.map((t) => t.block)],
-		log_index: ["int4", transfers.map((t) => t.logIndex)],
-		tx_hash: ["text", transfers.map((t) => t.txHash)],
-		block_timestamp: ["int8", transfers.map((t) => t.timestamp)],
+		...logColumns(chain, transfers),
 		from_address: ["text", transfers.map((t) => t.from)],
 		to_address: ["text", transfers.map((t) => t.to)],
 		value: ["numeric", transfers.map((t) => t.value)],
