@@ -67,12 +67,12 @@ describe("message content a CCN cannot store (finding 5)", () => {
 
 	it.each(cases)("PUT /v1/resources refuses %s with 400 naming the field, on both databases", async (_name, metadata, field) => {
 		for (const [, api] of apis()) {
-			const before = await writeCounts(api.db);
+			const before = await writeCounts(api.ctx.db);
 			const res = await send(api, `/v1/resources/${hash()}`, "PUT", bodyWithMetadata(metadata));
 			expect(res.status).toBe(400);
 			expect(res.body.error?.code).toBe("invalid_request");
 			expect(res.body.error?.field?.startsWith(field)).toBe(true);
-			expect(await writeCounts(api.db)).toEqual(before);
+			expect(await writeCounts(api.ctx.db)).toEqual(before);
 		}
 	});
 
@@ -113,7 +113,7 @@ describe("item hash shapes (finding 18)", () => {
 		["a 47-character CIDv0", `Qm${base58(45)}`],
 	])("refuses %s with 400 naming item_hash, on both databases", async (_name, itemHash) => {
 		for (const [, api] of apis()) {
-			const before = await writeCounts(api.db);
+			const before = await writeCounts(api.ctx.db);
 			for (const [method, body] of [
 				["PUT", JSON.stringify({ message: message() })],
 				["DELETE", ""],
@@ -126,7 +126,7 @@ describe("item hash shapes (finding 18)", () => {
 				expect(res.status).toBe(400);
 				expect(((await res.json()) as { error: { field: string } }).error.field).toBe("item_hash");
 			}
-			expect(await writeCounts(api.db)).toEqual(before);
+			expect(await writeCounts(api.ctx.db)).toEqual(before);
 		}
 	});
 
@@ -152,11 +152,11 @@ describe("acceptedAt (finding 19)", () => {
 		["year 9999", "9999-12-31T23:59:59Z"],
 	])("refuses %s with 400 naming acceptedAt, on both databases", async (_name, acceptedAt) => {
 		for (const [, api] of apis()) {
-			const before = await writeCounts(api.db);
+			const before = await writeCounts(api.ctx.db);
 			const res = await send(api, `/v1/resources/${hash()}`, "PUT", JSON.stringify({ message: message(), acceptedAt }));
 			expect(res.status).toBe(400);
 			expect(res.body.error).toMatchObject({ code: "invalid_request", field: "acceptedAt" });
-			expect(await writeCounts(api.db)).toEqual(before);
+			expect(await writeCounts(api.ctx.db)).toEqual(before);
 		}
 	});
 
@@ -166,7 +166,7 @@ describe("acceptedAt (finding 19)", () => {
 				const itemHash = hash();
 				const res = await send(api, `/v1/resources/${itemHash}`, "PUT", JSON.stringify({ message: message(), acceptedAt }));
 				expect([acceptedAt, res.status]).toEqual([acceptedAt, 201]);
-				const row = await api.db.selectFrom("resources").select("accepted_at").where("item_hash", "=", itemHash).executeTakeFirstOrThrow();
+				const row = await api.ctx.db.selectFrom("resources").select("accepted_at").where("item_hash", "=", itemHash).executeTakeFirstOrThrow();
 				expect(row.accepted_at.getTime()).toBe(acceptedAt === undefined ? Number(NOW) * 1000 : Math.round(new Date(acceptedAt).getTime()));
 			}
 		}
