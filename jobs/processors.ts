@@ -1,18 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { type RecomputeDeps, recomputeEntitlement } from "../src/entitlements/recompute.ts";
-import type { Processors } from "../src/queue/jobs.ts";
-import { deliverWebhook } from "../src/webhooks/deliver.ts";
+import { type Processors, RETRY } from "../src/queue/jobs.ts";
+import { createWebhookDelivery, type WebhookDeliveryOptions } from "../src/webhooks/deliver.ts";
 import { recomputeAllPage } from "./recompute-all.ts";
 
 /**
  * The processor of every job. Critical checks go through a regular recompute so that two
  * recomputes of one account never run at once (the recompute job is deduplicated per address).
  */
-export function createProcessors(deps: RecomputeDeps): Processors {
+export function createProcessors(deps: RecomputeDeps, webhooks: WebhookDeliveryOptions = { allowPrivate: false }): Processors {
+	const deliverWebhook = createWebhookDelivery({ db: deps.db, maxAttempts: RETRY["webhook.deliver"].attempts, ...webhooks });
 	return {
 		"entitlement.recompute": async ({ address }) => (await recomputeEntitlement(deps, address)).entitlement.status,
 		"entitlement.recompute-all": ({ run, after }) => recomputeAllPage(deps, run ?? randomUUID(), after),
 		"entitlement.critical-check": ({ address }) => deps.queue.add([{ name: "entitlement.recompute", data: { address }, delayMs: 0 }]),
-		"webhook.deliver": ({ deliveryId }) => deliverWebhook(deps.db, deliveryId),
+		"webhook.deliver": ({ deliveryId }) => deliverWebhook(deliveryId),
 	};
 }

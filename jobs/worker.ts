@@ -6,6 +6,7 @@ import type { Settings } from "../src/pricing/index.ts";
 import { createBullQueue, startBullWorkers } from "../src/queue/bull.ts";
 import type { JobQueue } from "../src/queue/jobs.ts";
 import { createLocalQueue } from "../src/queue/local.ts";
+import type { WebhookDeliveryOptions } from "../src/webhooks/deliver.ts";
 import { createProcessors } from "./processors.ts";
 
 export type JobSystemOptions = {
@@ -22,6 +23,8 @@ export type JobSystemOptions = {
 	debounceMs?: number;
 	/** BullMQ key prefix (tests isolate themselves with it). */
 	prefix?: string;
+	/** How deliveries reach webhooks. Default: non-public destinations refused. */
+	webhooks?: WebhookDeliveryOptions;
 	logger: Logger;
 	metrics?: Metrics;
 	now?: () => bigint;
@@ -42,7 +45,7 @@ export function startJobSystem(options: JobSystemOptions): { queue: JobQueue; cl
 	};
 	if (!options.redisUrl) {
 		const local = createLocalQueue({
-			processors: createProcessors(deps),
+			processors: createProcessors(deps, options.webhooks),
 			concurrency: options.concurrency,
 			debounceMs,
 			logger: options.logger,
@@ -57,7 +60,7 @@ export function startJobSystem(options: JobSystemOptions): { queue: JobQueue; cl
 		? startBullWorkers({
 				redisUrl: options.redisUrl,
 				prefix: options.prefix,
-				processors: createProcessors(deps),
+				processors: createProcessors(deps, options.webhooks),
 				concurrency: options.concurrency,
 				logger: options.logger,
 				metrics: options.metrics,

@@ -1,9 +1,11 @@
-import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { PermanentError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import {
+	concurrencyOf,
+	DeferredJob,
 	type JobName,
 	type JobQueue,
 	type JobRequest,
@@ -117,7 +119,7 @@ export function startBullWorkers(options: {
 	const workers = QUEUE_NAMES.map((queue) => {
 		const worker = new Worker(
 			queue,
-			async (job: Job) => {
+			async (job: Job, token?: string) => {
 				const name = job.name as JobName;
 				const processor = processors[name] as (data: unknown) => Promise<unknown>;
 				if (!processor) throw new UnrecoverableError(`no processor for job ${job.name}`);
@@ -127,6 +129,10 @@ export function startBullWorkers(options: {
 					metrics?.jobs.inc({ queue, name, outcome: "completed" });
 					return result;
 				} catch (error) {
+					if (error instanceof DeferredJob) {
+						await job.moveToDelayed(Date.now() + error.delayMs, token);
+						throw new DelayedError();
+					}
 					metrics?.jobs.inc({ queue, name, outcome: "failed" });
 					logger.warn({ job: job.name, job_id: job.id, attempt: job.attemptsMade + 1, err: error }, "Job failed");
 					if (error instanceof PermanentError) throw new UnrecoverableError(error.message);
@@ -139,7 +145,7 @@ export function startBullWorkers(options: {
 			{
 				connection: connection(options.redisUrl, true),
 				prefix: options.prefix,
-				concurrency: options.concurrency,
+				concurrency: concurrencyOf(queue, options.concurrency),
 				lockDuration: 10_000,
 				stalledInterval: 5_000,
 			},

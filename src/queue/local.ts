@@ -3,6 +3,8 @@ import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import { backoffMs } from "../lib/sleep.ts";
 import {
+	concurrencyOf,
+	DeferredJob,
 	type JobName,
 	type JobQueue,
 	type JobRequest,
@@ -77,7 +79,7 @@ export function createLocalQueue(options: {
 	}
 
 	function pump(queue: QueueName) {
-		while (!closed && active[queue] < options.concurrency && ready[queue].length > 0) {
+		while (!closed && active[queue] < concurrencyOf(queue, options.concurrency) && ready[queue].length > 0) {
 			const entry = ready[queue].shift() as Entry;
 			counts[queue].waiting--;
 			known.delete(entry.key);
@@ -97,6 +99,13 @@ export function createLocalQueue(options: {
 			metrics?.jobs.inc({ queue, name: job.name, outcome: "completed" });
 			counts[queue].completed++;
 		} catch (error) {
+			if (error instanceof DeferredJob) {
+				if (!closed) {
+					known.add(entry.key);
+					enqueue(entry, error.delayMs);
+				}
+				return;
+			}
 			metrics?.jobs.inc({ queue, name: job.name, outcome: "failed" });
 			const retry = RETRY[job.name as JobName];
 			const permanent = error instanceof PermanentError;

@@ -52,6 +52,7 @@ export async function startRole(role: Exclude<Role, "migrate" | "demo">, config:
 			settings: aggregates.settings,
 			horizonSeconds: config.alertHorizonSeconds,
 			debounceMs: config.entitlementDebounceMs,
+			webhooks: { allowPrivate: config.webhookAllowPrivate },
 			logger,
 			metrics,
 		});

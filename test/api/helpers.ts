@@ -58,6 +58,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 		workerConcurrency: 1,
 		rpcTimeoutMs: 1_000,
 		entitlementDebounceMs: 0,
+		webhookAllowPrivate: false,
 		...overrides,
 	};
 }

@@ -166,7 +166,11 @@ describe("acceptedAt (finding 19)", () => {
 				const itemHash = hash();
 				const res = await send(api, `/v1/resources/${itemHash}`, "PUT", JSON.stringify({ message: message(), acceptedAt }));
 				expect([acceptedAt, res.status]).toEqual([acceptedAt, 201]);
-				const row = await api.ctx.db.selectFrom("resources").select("accepted_at").where("item_hash", "=", itemHash).executeTakeFirstOrThrow();
+				const row = await api.ctx.db
+					.selectFrom("resources")
+					.select("accepted_at")
+					.where("item_hash", "=", itemHash)
+					.executeTakeFirstOrThrow();
 				expect(row.accepted_at.getTime()).toBe(acceptedAt === undefined ? Number(NOW) * 1000 : Math.round(new Date(acceptedAt).getTime()));
 			}
 		}

@@ -74,7 +74,16 @@ async function addWebhook(url: string): Promise<string> {
 async function addDelivery(webhookId: string): Promise<string> {
 	const row = await database.db
 		.insertInto("webhook_deliveries")
-		.values({ webhook_id: webhookId, event: "alert.opened", body: JSON.stringify({ event: "alert.opened", n: randomUUID() }) })
+		.values({
+			webhook_id: webhookId,
+			event: "alert.opened",
+			body: JSON.stringify({ event: "alert.opened", n: randomUUID() }),
+			status: "pending",
+			last_status_code: null,
+			last_error: null,
+			delivered_at: null,
+			next_attempt_at: null,
+		})
 		.returning("id")
 		.executeTakeFirstOrThrow();
 	return row.id.toString();
@@ -235,7 +244,7 @@ describe("one deadline per attempt, and a capped read (finding 17)", () => {
 		});
 		const endlessBody = await rawServer((socket) => {
 			socket.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n");
-			const timer = setInterval(() => socket.write("400\r\n" + "x".repeat(1024) + "\r\n"), 5);
+			const timer = setInterval(() => socket.write(`400\r\n${"x".repeat(1024)}\r\n`), 5);
 			socket.on("close", () => clearInterval(timer));
 		});
 		const hugeHeaders = await rawServer((socket) => socket.end(`HTTP/1.1 200 OK\r\nX-Big: ${"a".repeat(64 * 1024)}\r\n\r\n`));
