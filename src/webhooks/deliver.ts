@@ -30,7 +30,7 @@ export type DeliverWebhook = (deliveryId: string) => Promise<"delivered" | "fail
 
 type Attempt = { statusCode: number | null; error: string | null; refused: boolean };
 
-function describe(outcome: PostOutcome, timeoutMs: number): Attempt {
+function attemptOf(outcome: PostOutcome, timeoutMs: number): Attempt {
 	if ("statusCode" in outcome) {
 		const ok = outcome.statusCode >= 200 && outcome.statusCode < 300;
 		return { statusCode: outcome.statusCode, error: ok ? null : `HTTP ${outcome.statusCode}`, refused: false };
@@ -62,10 +62,10 @@ export function createWebhookDelivery(deps: { db: Db; maxAttempts: number } & We
 		deadline.catch(() => {}); // it rejects after a finished attempt too
 		try {
 			const destination = await Promise.race([resolveDestination(url, { allowPrivate, lookup }), deadline]);
-			return describe(await postTo(url, destination, { headers, body, signal }), timeoutMs);
+			return attemptOf(await postTo(url, destination, { headers, body, signal }), timeoutMs);
 		} catch (error) {
 			if (error instanceof RefusedDestinationError) return { statusCode: null, error: `refused: ${error.message}`, refused: true };
-			return describe({ failure: signal.aborted ? "timeout" : "connection" }, timeoutMs);
+			return attemptOf({ failure: signal.aborted ? "timeout" : "connection" }, timeoutMs);
 		}
 	}
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startJobSystem } from "../../jobs/worker.ts";
 import { createLogger } from "../../src/lib/logger.ts";
 import { getDefaultSettings } from "../../src/pricing/index.ts";
+import type { WebhookDeliveryOptions } from "../../src/webhooks/deliver.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { eventually, startReceiver } from "../helpers/system.ts";
 
@@ -22,18 +23,14 @@ beforeAll(async () => {
 	database = await createTestDatabase();
 });
 afterAll(async () => {
+	// Receivers first (their open requests end), then what a failed test left running.
 	for (const cleanup of cleanups.reverse()) await cleanup();
+	for (const system of systems) await system.close();
 	await database?.drop();
 });
 
-type WebhookOptions = {
-	allowPrivate: boolean;
-	timeoutMs?: number;
-	lookup?: (hostname: string) => Promise<{ address: string; family: number }[]>;
-};
-
 /** The job system of a `work` process (in-process queue unless a prefix for BullMQ is given). */
-function jobSystem(webhooks: WebhookOptions, bullPrefix?: string) {
+function jobSystem(webhooks: WebhookDeliveryOptions, bullPrefix?: string) {
 	const system = startJobSystem({
 		db: database.db,
 		redisUrl: bullPrefix ? REDIS_URL : null,
@@ -46,7 +43,7 @@ function jobSystem(webhooks: WebhookOptions, bullPrefix?: string) {
 		debounceMs: 0,
 		logger: createLogger("silent"),
 		webhooks,
-	} as Parameters<typeof startJobSystem>[0]);
+	});
 	systems.push(system);
 	return system;
 }
