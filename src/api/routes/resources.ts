@@ -50,7 +50,9 @@ function ledgerError(error: LedgerError): ApiError {
 
 /** `PUT /v1/resources/{item_hash}` and `DELETE /v1/resources/{item_hash}`, behind an API key. */
 export function resourceRoutes(deps: RouteDeps) {
-	const { ctx, now } = deps;
+	const { ctx } = deps;
+	// The app's clock; the wall clock keeps its milliseconds (registrations within one second stay in arrival order).
+	const clock = () => (ctx.now ? new Date(Number(ctx.now()) * 1_000) : new Date());
 	const app = createRouter();
 	const auth = requireApiKey(ctx.config.apiKeys);
 
@@ -85,7 +87,7 @@ export function resourceRoutes(deps: RouteDeps) {
 			const result = await registerResource(
 				ctx.db,
 				{ itemHash, message: body.message, sizes: body.sizes, acceptedAt: body.acceptedAt ? new Date(body.acceptedAt) : undefined },
-				{ pricing: ctx.pricing, settings: ctx.settings, now: new Date(Number(now()) * 1_000) },
+				{ pricing: ctx.pricing, settings: ctx.settings, now: clock() },
 			);
 			if (!result.ok) throw ledgerError(result.error);
 			if (result.created) await recompute(result.owner);
