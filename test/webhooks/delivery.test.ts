@@ -309,6 +309,8 @@ describe.each([
 			const rows = await Promise.all(list.map(deliveryRow));
 			expect(rows.every((r) => r.status === "delivered")).toBe(true);
 		}
+		// Stop listening before ending the open requests: a deferred delivery starting now must not hang again.
+		hanging.http.close();
 		hanging.http.closeAllConnections();
 		await stop(system);
 	});
