@@ -63,8 +63,6 @@ const MAY_IMPORT_ONLY: Record<string, string[]> = {
 	"jobs/": ["jobs/", "src/"],
 };
 
-/** Routes that still query the database themselves (issue 10 is changing them); each must still need it. */
-const ROUTES_WITH_SQL_FOR_NOW = ["src/api/routes/resources.ts", "src/api/routes/webhooks.ts"];
 const QUERY_CODE = /\.(?:selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|transaction)\(|\bsql\s*`/;
 
 /** Files reachable from `entries` through static imports (what a process loads before any dynamic import). */
@@ -122,9 +120,7 @@ describe("the import graph", () => {
 		const querying = routes.filter(
 			(f) => QUERY_CODE.test(readFileSync(join(ROOT, f), "utf8")) || EDGES.some((e) => e.from === f && e.to === "kysely"),
 		);
-		expect(querying.filter((f) => !ROUTES_WITH_SQL_FOR_NOW.includes(f))).toEqual([]);
-		// An exemption that is no longer needed must go, so the list only shrinks.
-		expect(ROUTES_WITH_SQL_FOR_NOW.filter((f) => !querying.includes(f))).toEqual([]);
+		expect(querying).toEqual([]);
 	});
 
 	it("a production install runs the CLI: bin/ loads no devDependency and no dev tooling before the demo's dynamic import", () => {

@@ -47,6 +47,8 @@ export type Config = {
 	rpcTimeoutMs: number;
 	/** Wait before an account's recompute runs, collapsing bursts of changes, milliseconds. */
 	entitlementDebounceMs: number;
+	/** Webhooks may reach loopback, private and other non-public addresses. */
+	webhookAllowPrivate: boolean;
 };
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -234,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		workerConcurrency: read(env, "WORKER_CONCURRENCY", intIn(1, 1_000), issues) ?? 8,
 		rpcTimeoutMs: read(env, "RPC_TIMEOUT_MS", intIn(100, 600_000), issues) ?? 10_000,
 		entitlementDebounceMs: read(env, "ENTITLEMENT_DEBOUNCE_MS", intIn(0, 60_000), issues) ?? 200,
+		webhookAllowPrivate: read(env, "WEBHOOK_ALLOW_PRIVATE", z.enum(["0", "1"], { message: "must be 1 (allow) or 0" }), issues) === "1",
 	};
 	if (issues.length > 0) throw new ConfigError(issues);
 	return Object.freeze(config);

@@ -74,7 +74,7 @@ export {
 	type Volume,
 	type VProgramMessage,
 } from "./message.ts";
-export type { PricingError, PricingErrorCode, Result } from "./result.ts";
+export { bodyField, type PricingError, type PricingErrorCode, type Result } from "./result.ts";
 export type { SizeMap } from "./sizes.ts";
 export {
 	checkStreams,

@@ -40,3 +40,12 @@ export function fail<T = never>(code: PricingErrorCode, message: string, field?:
 		error: field === undefined ? { code, message } : { code, field, message },
 	};
 }
+
+/**
+ * The field of a pricing error in a request body that holds the message under `message`: the
+ * engine names fields inside the message, except `sizes.<ref>`, which is already a body path.
+ */
+export function bodyField(field: string | undefined): string {
+	if (field === undefined || field === "" || field === "message") return "message";
+	return field.startsWith("sizes.") || field.startsWith("message.") ? field : `message.${field}`;
+}

@@ -1,8 +1,9 @@
-import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import {
+	concurrencyOf,
 	dedupKeyOf,
 	delayOf,
 	type JobQueue,
@@ -114,9 +115,13 @@ export function startBullWorkers(options: {
 	const workers = QUEUE_NAMES.map((queue) => {
 		const worker = new Worker(
 			queue,
-			async (job: Job) => {
+			async (job: Job, token?: string) => {
 				const run = await runJob(options, { name: job.name, data: job.data, attempt: job.attemptsMade, id: job.id });
 				if (run.ok) return run.result;
+				if (run.deferredMs !== undefined) {
+					await job.moveToDelayed(Date.now() + run.deferredMs, token);
+					throw new DelayedError();
+				}
 				if (run.permanent) throw new UnrecoverableError(run.error instanceof Error ? run.error.message : String(run.error));
 				throw run.error;
 			},
@@ -124,7 +129,7 @@ export function startBullWorkers(options: {
 			{
 				connection: connection(options.redisUrl, true),
 				prefix: options.prefix,
-				concurrency: options.concurrency,
+				concurrency: concurrencyOf(queue, options.concurrency),
 				lockDuration: 10_000,
 				stalledInterval: 5_000,
 			},

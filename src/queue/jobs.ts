@@ -32,6 +32,26 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
 
 export const QUEUE_NAMES: QueueName[] = ["entitlements", "webhooks"];
 
+/**
+ * Jobs a worker runs at once on a queue, given `WORKER_CONCURRENCY`: deliveries mostly wait on
+ * receivers, so the webhook queue runs at least 16 (one slow receiver takes at most
+ * `WEBHOOK_LANES` of them).
+ */
+export function concurrencyOf(queue: QueueName, configured: number): number {
+	return queue === "webhooks" ? Math.max(configured, 16) : configured;
+}
+
+/**
+ * Thrown by a processor that cannot run its job now: the queue runs it again after `delayMs`
+ * without counting an attempt (BullMQ `moveToDelayed`, the local queue re-enqueues it).
+ */
+export class DeferredJob extends Error {
+	override name = "DeferredJob";
+	constructor(readonly delayMs: number) {
+		super(`deferred by ${delayMs} ms`);
+	}
+}
+
 /** One job to enqueue. `delayMs` postpones it. */
 export type JobRequest = { [N in JobName]: { name: N; data: JobPayloads[N]; delayMs?: number } }[JobName];
 

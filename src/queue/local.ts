@@ -2,6 +2,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import { backoffMs } from "../lib/sleep.ts";
 import {
+	concurrencyOf,
 	dedupKeyOf,
 	delayOf,
 	type JobQueue,
@@ -77,7 +78,7 @@ export function createLocalQueue(options: {
 	}
 
 	function pump(queue: QueueName) {
-		while (!closed && active[queue] < options.concurrency && ready[queue].length > 0) {
+		while (!closed && active[queue] < concurrencyOf(queue, options.concurrency) && ready[queue].length > 0) {
 			const entry = ready[queue].shift() as Entry;
 			counts[queue].waiting--;
 			queuedKeys.delete(entry.key);
@@ -94,7 +95,12 @@ export function createLocalQueue(options: {
 		try {
 			const result = await runJob(runDeps, { ...job, attempt: entry.attempt });
 			if (result.ok) counts[queue].completed++;
-			else if (!result.permanent && entry.attempt + 1 < RETRY[job.name].attempts && !closed) {
+			else if (result.deferredMs !== undefined) {
+				if (!closed) {
+					queuedKeys.add(entry.key);
+					enqueue(entry, result.deferredMs);
+				}
+			} else if (!result.permanent && entry.attempt + 1 < RETRY[job.name].attempts && !closed) {
 				queuedKeys.add(entry.key);
 				enqueue({ ...entry, attempt: entry.attempt + 1 }, backoffMs(entry.attempt, RETRY[job.name].backoffMs, 60_000));
 			} else counts[queue].failed++;

@@ -1,7 +1,7 @@
 import { PermanentError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
-import { type JobName, type JobQueue, type Processors, QUEUE_OF } from "./jobs.ts";
+import { DeferredJob, type JobName, type JobQueue, type Processors, QUEUE_OF } from "./jobs.ts";
 
 export type RunJobDeps = {
 	processors: Processors;
@@ -14,8 +14,14 @@ export type RunJobDeps = {
 /** One attempt of a job, as a back-end hands it over (`attempt` counts from 0). */
 export type JobAttempt = { name: string; data: unknown; attempt: number; id?: string };
 
-/** How an attempt ended. A `permanent` failure must not be retried (a `PermanentError`, an unknown job). */
-export type JobRun = { ok: true; result: unknown } | { ok: false; error: unknown; permanent: boolean };
+/**
+ * How an attempt ended. A `permanent` failure must not be retried (a `PermanentError`, an unknown
+ * job). A `deferred` job asked to run again after `delayMs` without spending an attempt.
+ */
+export type JobRun =
+	| { ok: true; result: unknown }
+	| { ok: false; deferredMs: number }
+	| { ok: false; deferredMs?: undefined; error: unknown; permanent: boolean };
 
 /**
  * Runs one attempt of a job the same way on every back-end: the processor, then its follow-up
@@ -37,6 +43,7 @@ export async function runJob(deps: RunJobDeps, job: JobAttempt): Promise<JobRun>
 		metrics?.jobs.inc({ ...labels, outcome: "completed" });
 		return { ok: true, result: outcome.result };
 	} catch (error) {
+		if (error instanceof DeferredJob) return { ok: false, deferredMs: error.delayMs };
 		metrics?.jobs.inc({ ...labels, outcome: "failed" });
 		logger.warn({ job: job.name, job_id: job.id, attempt: job.attempt + 1, err: error }, "Job failed");
 		return { ok: false, error, permanent: error instanceof PermanentError };

@@ -9,6 +9,7 @@ import { createMetrics } from "../lib/metrics.ts";
 import { startJobSystem } from "../queue/job-system.ts";
 import type { Processors } from "../queue/jobs.ts";
 import { startOutboxDrainer } from "../queue/outbox.ts";
+import type { WebhookDeliveryOptions } from "../webhooks/deliver.ts";
 import { fanOutOnAggregateChange, loadAggregates } from "./aggregates.ts";
 import { checkChainIds } from "./check-chains.ts";
 import { createShutdown } from "./shutdown.ts";
@@ -21,7 +22,7 @@ export type Role = (typeof ROLES)[number];
 export type Running = { url: string | null; done: Promise<number>; stop(): Promise<void> };
 
 /** Builds the job processors (`createProcessors` of `jobs/processors.ts`, passed in by the composition root). */
-export type ProcessorFactory = (deps: RecomputeDeps) => Processors;
+export type ProcessorFactory = (deps: RecomputeDeps, webhooks: WebhookDeliveryOptions) => Processors;
 
 /**
  * Starts the components of a role — `watch` (chain watchers), `work` (queue workers), `serve`
@@ -56,7 +57,10 @@ export async function startRole(
 		const jobs = startJobSystem({
 			redisUrl: config.redisUrl,
 			workers: working || !config.redisUrl,
-			processors: createProcessors({ db: database.db, chains, settings: aggregates.settings, horizonSeconds: config.alertHorizonSeconds }),
+			processors: createProcessors(
+				{ db: database.db, chains, settings: aggregates.settings, horizonSeconds: config.alertHorizonSeconds },
+				{ allowPrivate: config.webhookAllowPrivate },
+			),
 			concurrency: config.workerConcurrency,
 			debounceMs: config.entitlementDebounceMs,
 			logger,

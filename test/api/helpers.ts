@@ -1,10 +1,10 @@
 import { Writable } from "node:stream";
 import { sql } from "kysely";
-import { pino } from "pino";
 import { createApp } from "../../src/api/app.ts";
 import type { ApiContext } from "../../src/api/context.ts";
 import type { ChainConfig, Config } from "../../src/config/env.ts";
 import type { Db } from "../../src/db/database.ts";
+import { createLogger } from "../../src/lib/logger.ts";
 import { createMetrics } from "../../src/lib/metrics.ts";
 import { getDefaultPricing, getDefaultSettings } from "../../src/pricing/index.ts";
 import type { JobQueue, JobRequest } from "../../src/queue/jobs.ts";
@@ -58,6 +58,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 		workerConcurrency: 1,
 		rpcTimeoutMs: 1_000,
 		entitlementDebounceMs: 0,
+		webhookAllowPrivate: false,
 		...overrides,
 	};
 }
@@ -115,7 +116,7 @@ export async function createTestApi(
 		pricing: getDefaultPricing(),
 		settings: getDefaultSettings(),
 		queue,
-		logger: pino({ level: "info" }, stream),
+		logger: createLogger("info", {}, stream),
 		metrics: createMetrics(),
 		now: () => NOW,
 		freshnessTtlMs: 0,

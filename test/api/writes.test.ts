@@ -30,14 +30,16 @@ describe("API keys on write routes", () => {
 			[`/v1/resources/${HASH}`, "PUT"],
 			[`/v1/resources/${HASH}`, "DELETE"],
 			["/v1/webhooks", "POST"],
+			["/v1/webhooks", "GET"],
 			["/v1/webhooks/00000000-0000-0000-0000-000000000000", "DELETE"],
+			["/v1/webhooks/00000000-0000-0000-0000-000000000000/rotate", "POST"],
 		] as const) {
 			const headers: Record<string, string> = { "content-type": "application/json" };
 			if (header) headers.authorization = header;
 			const res = await api.request(path, {
 				method,
 				headers,
-				body: JSON.stringify({ message: message(), url: "https://x.example", events: ["*"] }),
+				...(method === "GET" ? {} : { body: JSON.stringify({ message: message(), url: "https://x.example", events: ["*"] }) }),
 			});
 			expect(res.status).toBe(status);
 			expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);

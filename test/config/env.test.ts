@@ -102,4 +102,11 @@ describe("loadConfig()", () => {
 	it("accepts 'none' to turn streams off on a chain that has a CFA by default", () => {
 		expect(loadConfig({ CHAINS: "AVAX", AVAX_CFA: "none" }).chains[0]?.cfa).toBeNull();
 	});
+
+	it("refuses private webhook destinations unless WEBHOOK_ALLOW_PRIVATE=1", () => {
+		expect(loadConfig({}).webhookAllowPrivate).toBe(false);
+		expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: "0" }).webhookAllowPrivate).toBe(false);
+		expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: "1" }).webhookAllowPrivate).toBe(true);
+		expect(issuesOf({ WEBHOOK_ALLOW_PRIVATE: "yes" })).toEqual(["WEBHOOK_ALLOW_PRIVATE"]);
+	});
 });

@@ -84,6 +84,8 @@ beforeAll(async () => {
 		AVAX_POLL_INTERVAL_MS: "50",
 		ENTITLEMENT_DEBOUNCE_MS: "100",
 		SWEEP_INTERVAL_SECONDS: "2",
+		// The receiver listens on 127.0.0.1.
+		WEBHOOK_ALLOW_PRIVATE: "1",
 	});
 	const hook = await system.api("/v1/webhooks", {
 		method: "POST",

@@ -1,21 +1,18 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { forgetResource, ITEM_HASH, registerResource } from "../../ledger/resources.ts";
-import { isEvmAddress } from "../../lib/address.ts";
+import { ACCEPTED_AT_SKEW_SECONDS, forgetResource, ITEM_HASH, type LedgerError, registerResource } from "../../ledger/resources.ts";
 import { formatAleph } from "../../lib/amounts.ts";
 import { describeError } from "../../lib/errors.ts";
-import { parseMessage } from "../../pricing/index.ts";
 import { ApiError, sentence } from "../errors.ts";
 import { amount, display, flowRate } from "../format.ts";
 import { requireApiKey } from "../middleware/api-key.ts";
 import { createRouter, type RouteDeps } from "../router.ts";
 import { AmountSchema, errorResponses, FlowRateSchema, json, jsonBody } from "../schemas/common.ts";
 import { CostDetailSchema, MessageSchema, SizesSchema } from "../schemas/message.ts";
-import { nonEvmOwnerError, pricingError } from "./pricing-error.ts";
 
 const ItemHashParams = z.object({
 	item_hash: z
 		.string()
-		.regex(ITEM_HASH, "must be a sha256 hex digest or an IPFS CID")
+		.regex(ITEM_HASH, "must be a sha256 hex digest or an IPFS CID (Qm… of 46 characters, bafy… of 59)")
 		.openapi({ param: { name: "item_hash", in: "path" }, example: "6e30de68c6cedfa6b45240c2b51e52495ac6fb1bd4b36457b3d5ca307594d595" }),
 });
 
@@ -23,7 +20,12 @@ const RegisterRequest = z
 	.object({
 		message: MessageSchema,
 		sizes: SizesSchema.optional(),
-		acceptedAt: z.iso.datetime({ offset: true }).optional().openapi({ description: "When the node accepted it; default now" }),
+		acceptedAt: z.iso
+			.datetime({ offset: true })
+			.optional()
+			.openapi({
+				description: `When the node accepted it; default now. No more than ${ACCEPTED_AT_SKEW_SECONDS} s before the message's \`time\` nor after now`,
+			}),
 	})
 	.openapi("RegisterResourceRequest");
 
@@ -41,9 +43,16 @@ const RegisteredSchema = z
 	})
 	.openapi("RegisteredResource");
 
+/** A refused registration as an answer: a conflict with the stored message is 409, anything else 400. */
+function ledgerError(error: LedgerError): ApiError {
+	return new ApiError(error.code === "conflict" ? 409 : 400, error.code, sentence(error.message), error.field);
+}
+
 /** `PUT /v1/resources/{item_hash}` and `DELETE /v1/resources/{item_hash}`, behind an API key. */
 export function resourceRoutes(deps: RouteDeps) {
 	const { ctx } = deps;
+	// The app's clock; the wall clock keeps its milliseconds (registrations within one second stay in arrival order).
+	const clock = () => (ctx.now ? new Date(Number(ctx.now()) * 1_000) : new Date());
 	const app = createRouter();
 	const auth = requireApiKey(ctx.config.apiKeys);
 
@@ -75,25 +84,12 @@ export function resourceRoutes(deps: RouteDeps) {
 		async (c) => {
 			const { item_hash: itemHash } = c.req.valid("param");
 			const body = c.req.valid("json");
-			const parsed = parseMessage(body.message);
-			if (!parsed.ok) throw pricingError(parsed.error);
-			if (parsed.value.kind !== "unpriced" && !isEvmAddress(parsed.value.address)) {
-				throw nonEvmOwnerError();
-			}
 			const result = await registerResource(
 				ctx.db,
-				{
-					itemHash,
-					message: body.message,
-					...(body.sizes ? { sizes: body.sizes } : {}),
-					...(body.acceptedAt ? { acceptedAt: new Date(body.acceptedAt) } : {}),
-				},
-				{ pricing: ctx.pricing, settings: ctx.settings },
+				{ itemHash, message: body.message, sizes: body.sizes, acceptedAt: body.acceptedAt ? new Date(body.acceptedAt) : undefined },
+				{ pricing: ctx.pricing, settings: ctx.settings, now: clock() },
 			);
-			if (!result.ok) {
-				const { code, message, field } = result.error;
-				throw new ApiError(result.status, code, sentence(message), field ?? "message");
-			}
+			if (!result.ok) throw ledgerError(result.error);
 			if (result.created) await recompute(result.owner);
 			const answer = {
 				itemHash: result.itemHash,
@@ -121,11 +117,9 @@ export function resourceRoutes(deps: RouteDeps) {
 		}),
 		async (c) => {
 			const { item_hash: itemHash } = c.req.valid("param");
-			const row = await ctx.db.selectFrom("resources").select("owner").where("item_hash", "=", itemHash).executeTakeFirst();
-			if (!row || !(await forgetResource(ctx.db, itemHash))) {
-				throw new ApiError(404, "not_found", `No resource is registered under ${itemHash}.`, "item_hash");
-			}
-			await recompute(row.owner);
+			const owner = await forgetResource(ctx.db, itemHash);
+			if (owner === null) throw new ApiError(404, "not_found", `No resource is registered under ${itemHash}.`, "item_hash");
+			await recompute(owner);
 			return c.body(null, 204);
 		},
 	);
