@@ -67,8 +67,11 @@ export function parseIsoformat(text: string): bigint | null {
 	const m = ISO.exec(text);
 	if (!m) return null;
 	const [, y, mo, d, h, mi, s, frac = "", offset = "Z"] = m;
-	const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-	const check = new Date(ms);
+	// setUTCFullYear, unlike Date.UTC, does not read years 0-99 as 1900-1999.
+	const check = new Date(0);
+	check.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
+	check.setUTCHours(Number(h), Number(mi), Number(s));
+	const ms = check.getTime();
 	if (check.getUTCFullYear() !== Number(y) || check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d)) return null;
 	if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
 	let micros = BigInt(ms) * 1000n + BigInt(frac.padEnd(6, "0"));
