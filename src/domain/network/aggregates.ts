@@ -54,7 +54,7 @@ export function aggregateElement({ envelope, content }: VerifiedMessage): Aggreg
 	};
 }
 
-export function compareAggregateElements(a: AggregateElement, b: AggregateElement): number {
+function compareAggregateElements(a: AggregateElement, b: AggregateElement): number {
 	if (a.timeMicros !== b.timeMicros) return a.timeMicros < b.timeMicros ? -1 : 1;
 	return a.itemHash < b.itemHash ? -1 : a.itemHash > b.itemHash ? 1 : 0;
 }

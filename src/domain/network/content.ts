@@ -10,9 +10,9 @@ import { isJsonObject, type JsonObject, type JsonValue, parseJson, parseJsonByte
 import { laxFloat, pythonTruthy } from "./python.ts";
 
 /** aleph-message's `MAX_CONTENT_TIME` (year 2262). */
-export const MAX_CONTENT_TIME = 9_223_372_036;
-export const MAX_FORGET_TARGETS = 1000;
-export const MAX_FORGET_REASON_LENGTH = 1000;
+const MAX_CONTENT_TIME = 9_223_372_036;
+const MAX_FORGET_TARGETS = 1000;
+const MAX_FORGET_REASON_LENGTH = 1000;
 
 type BaseContent = {
 	address: string;
@@ -63,7 +63,7 @@ function allowOnly(content: JsonObject, keys: readonly string[]): void {
 function optionalString(value: JsonValue | undefined, field: string, max = Number.POSITIVE_INFINITY): string | null {
 	if (value === undefined || value === null) return null;
 	if (typeof value !== "string") fail(`${field} is not a string`);
-	if ([...value].length > max) fail(`${field} is longer than ${max} characters`);
+	if (max !== Number.POSITIVE_INFINITY && [...value].length > max) fail(`${field} is longer than ${max} characters`);
 	return value;
 }
 
@@ -97,9 +97,7 @@ function chainRefHash(ref: JsonObject): string {
 
 function post(content: JsonObject, base: BaseContent): PostContent {
 	allowOnly(content, ["address", "time", "content", "ref", "type"]);
-	let ref: string | null = null;
-	if (isJsonObject(content.ref)) ref = chainRefHash(content.ref);
-	else ref = optionalString(content.ref, "ref");
+	const ref = isJsonObject(content.ref) ? chainRefHash(content.ref) : optionalString(content.ref, "ref");
 	const type = requiredString(content.type, "type");
 	if (type === "amend" && !pythonTruthy(content.ref)) fail("an amend needs a ref");
 	return { ...base, kind: "POST", type, content: content.content ?? null, ref };

@@ -55,9 +55,9 @@ export const MAX_INLINE_SIZE = 200_000;
 /** aleph-message's `MAX_CHANNEL_LENGTH`. */
 export const MAX_CHANNEL_LENGTH = 128;
 /** Our own bounds on fields pyaleph leaves unbounded: far above any real value, far below harm. */
-export const MAX_SENDER_LENGTH = 256;
-export const MAX_SIGNATURE_LENGTH = 4096;
-export const MAX_CONFIRMATIONS = 64;
+const MAX_SENDER_LENGTH = 256;
+const MAX_SIGNATURE_LENGTH = 4096;
+const MAX_CONFIRMATIONS = 64;
 const MAX_TX_HASH_LENGTH = 256;
 
 export type Confirmation = { chain: string; hash: string; height: number };

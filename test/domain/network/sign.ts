@@ -31,10 +31,8 @@ export function sha256Hex(data: string | Uint8Array): string {
 	return createHash("sha256").update(data).digest("hex");
 }
 
-/** A signed inline message, as messages.json lists it. */
-export async function signInline(m: Unsigned): Promise<Record<string, unknown>> {
-	const itemContent = typeof m.content === "string" ? m.content : JSON.stringify(m.content);
-	const itemHash = sha256Hex(itemContent);
+/** The envelope fields of a message whose content hashes to `itemHash`, signed over the buffer. */
+async function signed(m: Unsigned, itemHash: string) {
 	const sender = m.sender ?? m.signer.address;
 	const chain = m.chain ?? "ETH";
 	const type = m.type ?? "POST";
@@ -43,38 +41,22 @@ export async function signInline(m: Unsigned): Promise<Record<string, unknown>> 
 		chain,
 		sender,
 		type,
-		item_type: "inline",
 		item_hash: itemHash,
-		item_content: itemContent,
 		signature,
 		time: m.time ?? 1_780_000_000.25,
 		channel: m.channel === undefined ? "TEST" : m.channel,
-		confirmations: [],
-		confirmed: false,
-		size: itemContent.length,
 	};
+}
+
+/** A signed inline message, as messages.json lists it. */
+export async function signInline(m: Unsigned): Promise<Record<string, unknown>> {
+	const itemContent = typeof m.content === "string" ? m.content : JSON.stringify(m.content);
+	const envelope = await signed(m, sha256Hex(itemContent));
+	return { ...envelope, item_type: "inline", item_content: itemContent, confirmations: [], confirmed: false, size: itemContent.length };
 }
 
 /** A signed storage message and the bytes `/api/v0/storage/raw/{hash}` would serve. */
 export async function signStorage(m: Unsigned): Promise<{ message: Record<string, unknown>; bytes: Uint8Array }> {
 	const bytes = new TextEncoder().encode(typeof m.content === "string" ? m.content : JSON.stringify(m.content));
-	const itemHash = sha256Hex(bytes);
-	const sender = m.sender ?? m.signer.address;
-	const chain = m.chain ?? "ETH";
-	const type = m.type ?? "POST";
-	const signature = await m.signer.signMessage({ message: `${chain}\n${sender}\n${type}\n${itemHash}` });
-	return {
-		message: {
-			chain,
-			sender,
-			type,
-			item_type: "storage",
-			item_hash: itemHash,
-			item_content: null,
-			signature,
-			time: m.time ?? 1_780_000_000.25,
-			channel: m.channel ?? "TEST",
-		},
-		bytes,
-	};
+	return { message: { ...(await signed(m, sha256Hex(bytes))), item_type: "storage", item_content: null }, bytes };
 }
