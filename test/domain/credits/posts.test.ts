@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BIGINT_MAX, type CreditPostResult, ledgerAddress, parseCreditPost } from "../../../src/domain/credits/posts.ts";
 import { parseMessageContent } from "../../../src/domain/network/content.ts";
@@ -395,5 +396,46 @@ describe("ledgerAddress()", () => {
 		expect(ledgerAddress("0xRegularSender123456789012345678901234567890")).toBe("0xRegularSender123456789012345678901234567890");
 		expect(ledgerAddress("AzfsDdCQp8uqzR4ProJ7yyLGKNp9iXHt92rEoiAHG4Pw")).toBe("AzfsDdCQp8uqzR4ProJ7yyLGKNp9iXHt92rEoiAHG4Pw");
 		expect(ledgerAddress("0X2E4454FAD1906C0CE6E45CBFA05CE898AC3AC1DC")).toBe("0X2E4454FAD1906C0CE6E45CBFA05CE898AC3AC1DC");
+	});
+});
+
+describe("parseCreditPost() on hostile content", () => {
+	const json = fc.json({ depthSize: "small" }).map((text) => text);
+	const field = fc.oneof(
+		json,
+		fc.constantFrom("1", "1.5", '"1"', "true", "null", "-5", "18446744073709551616", '"0x10"', '" "', "[]", "{}"),
+	);
+	const creditEntry = fc
+		.record({
+			address: field,
+			amount: field,
+			expiration: field,
+			price: field,
+			tx_hash: field,
+			provider: field,
+			bonus_amount: field,
+			count: field,
+			size: field,
+			time: field,
+		})
+		.map(
+			(fields) =>
+				`{${Object.entries(fields)
+					.map(([k, v]) => `"${k}":${v}`)
+					.join(",")}}`,
+		);
+	const kind = fc.constantFrom("distribution", "expense", "transfer");
+
+	it("never throws, whatever the entries hold", () => {
+		fc.assert(
+			fc.property(kind, fc.array(creditEntry, { maxLength: 3 }), fc.boolean(), (k, entries, issuer) => {
+				const from = issuer ? ISSUER : ALICE;
+				const content = `{"address":"${from}","time":${PRE},"type":"aleph_credit_${k}","content":{"${k}":{"token":"t","chain":"c","credits":[${entries.join(",")}]}}}`;
+				const result = parseCreditPost(post({ content, sender: from }));
+				expect(["credit", "invalid", "ignored"]).toContain(result.status);
+				if (result.status === "credit") for (const e of result.post.entries) expect(e.amount > 0n && e.amount <= BIGINT_MAX).toBe(true);
+			}),
+			{ numRuns: 1000 },
+		);
 	});
 });

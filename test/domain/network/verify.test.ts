@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseMessageContent } from "../../../src/domain/network/content.ts";
 import { type Envelope, parseEnvelope } from "../../../src/domain/network/envelope.ts";
@@ -276,5 +277,42 @@ describe("parseMessageContent()", () => {
 			content: { kind: "INSTANCE", address: V1.sender, raw: { payment: { type: "credit" }, resources: { vcpus: 1n } } },
 		});
 		expect(read('{"address":[],"item_hash":"x"}', envelope({ ...V1, type: "STORE" }))).toMatchObject({ ok: false });
+	});
+});
+
+describe("hostile input", () => {
+	it("parseMessageContent never throws, whatever the text and the message type", () => {
+		const text = fc.oneof(
+			fc.json(),
+			fc.string({ unit: "binary", maxLength: 100 }),
+			fc.json().map((j) => `{"type":"t","content":${j},"ref":${j}}`),
+			fc.json().map((j) => `{"key":${j},"content":${j},"hashes":${j},"aggregates":${j},"reason":${j},"time":${j},"address":${j}}`),
+		);
+		const type = fc.constantFrom("POST", "AGGREGATE", "FORGET", "STORE", "INSTANCE", "PROGRAM", "V-PROGRAM");
+		fc.assert(
+			fc.property(text, type, (source, t) => {
+				const result = parseMessageContent(envelope({ ...V1, type: t }), source);
+				expect(typeof result.ok).toBe("boolean");
+			}),
+			{ numRuns: 2000 },
+		);
+	});
+
+	it("verifyMessage never throws on a random signature, for every chain", async () => {
+		const chains = ["ETH", "ARB", "AVAX", "SOL", "ES", "CSDK", "AURORA"];
+		await fc.assert(
+			fc.asyncProperty(
+				fc.constantFrom(...chains),
+				fc.string({ maxLength: 200 }),
+				fc.string({ maxLength: 60 }),
+				async (chain, signature, sender) => {
+					const e = parseEnvelope({ ...V1, chain, signature, sender: sender || "x" });
+					if (!e.ok) return;
+					const result = await verifyMessage(e.envelope);
+					expect(result.ok).toBe(false);
+				},
+			),
+			{ numRuns: 300 },
+		);
 	});
 });
