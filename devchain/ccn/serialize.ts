@@ -1,0 +1,243 @@
+import { dumpsCompact, fromJs, type PyObject, type PyValue } from "./python-json.ts";
+import type { Skeleton, StatusEntry, StoredMessage, Unlisted } from "./store.ts";
+import { isoZ, toMicros, toSeconds } from "./time.ts";
+
+/**
+ * pyaleph's two message serialisers: `messages.json` is orjson with sorted keys over the DB row
+ * (`message_to_dict`); `GET /api/v0/messages/{h}` is pydantic's `model_dump_json`, fields in
+ * declaration order (`schemas/api/messages.py`), datetimes as `…Z`, no `size`.
+ */
+
+export type ContentFormat = "full" | "headers" | "none";
+
+const object = (entries: [string, PyValue][]): PyObject => new Map(entries);
+const int = (value: number | null): PyValue => (value === null ? null : BigInt(value));
+
+/** `content` for `contentFormat=headers`: address plus a few denormalised columns per type. */
+function headers(m: StoredMessage): PyObject {
+	const fields: [string, string | null][] =
+		m.type === "POST"
+			? [
+					["type", m.contentType],
+					["ref", m.contentRef],
+				]
+			: m.type === "AGGREGATE"
+				? [["key", m.contentKey]]
+				: m.type === "STORE"
+					? [
+							["item_hash", m.contentItemHash],
+							["ref", m.contentRef],
+						]
+					: [];
+	return object([["address", m.owner], ...fields.filter((f): f is [string, string] => f[1] !== null)]);
+}
+
+/** One message of `messages.json` (`message_to_dict`), keys sorted. Cached per format. */
+export function listMessage(m: StoredMessage, format: ContentFormat = "full"): string {
+	const cached = m.cache.get(format);
+	if (cached !== undefined) return cached;
+	const row: [string, PyValue][] = [
+		["chain", m.chain],
+		["channel", m.channel],
+		[
+			"confirmations",
+			m.confirmations.map((c) =>
+				object([
+					["chain", c.chain],
+					["hash", c.hash],
+					["height", int(c.height)],
+				]),
+			),
+		],
+		["confirmed", m.confirmations.length > 0],
+		["item_content", m.itemContent],
+		["item_hash", m.itemHash],
+		["item_type", m.itemType],
+		["sender", m.sender],
+		["signature", m.signature],
+		["size", int(m.size)],
+		["time", toSeconds(m.timeUs)],
+		["type", m.type],
+	];
+	if (format === "full") row.push(["content", m.tree()]);
+	if (format === "headers") row.push(["content", headers(m)]);
+	const text = dumpsCompact(object(row), { sortKeys: true });
+	m.cache.set(format, text);
+	return text;
+}
+
+/** Top-level fields of aleph-message's content models, in declaration order, with their defaults. */
+const CONTENT_FIELDS: Record<string, [string, PyValue][]> = {
+	POST: [
+		["address", null],
+		["time", null],
+		["content", null],
+		["ref", null],
+		["type", null],
+	],
+	AGGREGATE: [
+		["address", null],
+		["time", null],
+		["key", null],
+		["content", null],
+	],
+	FORGET: [
+		["address", null],
+		["time", null],
+		["hashes", null],
+		["aggregates", []],
+		["reason", null],
+	],
+	STORE: [
+		["address", null],
+		["time", null],
+		["item_type", null],
+		["item_hash", null],
+		["size", null],
+		["content_type", null],
+		["ref", null],
+		["metadata", null],
+		["payment", null],
+	],
+};
+
+const floatTime = (value: PyValue | undefined): PyValue => (typeof value === "bigint" ? Number(value) : (value ?? null));
+
+/**
+ * The parsed content as pydantic dumps it: for the models with a flat schema (POST, AGGREGATE,
+ * FORGET, STORE) their fields in order with defaults, `time` a float, a STORE's unknown keys
+ * dropped; for VMs the JSONB order as stored (their nested models are not rebuilt here).
+ */
+export function modelContent(m: StoredMessage): PyValue {
+	const tree = m.tree();
+	const fields = CONTENT_FIELDS[m.type];
+	if (!(tree instanceof Map) || !fields) return tree;
+	const dumped = object(fields.map(([key, fallback]) => [key, tree.has(key) ? (tree.get(key) as PyValue) : fallback]));
+	dumped.set("time", floatTime(tree.get("time")));
+	const payment = dumped.get("payment");
+	if (payment instanceof Map) {
+		dumped.set(
+			"payment",
+			object([
+				["chain", payment.get("chain") ?? null],
+				["receiver", payment.get("receiver") ?? null],
+				["type", payment.get("type") ?? null],
+			]),
+		);
+	}
+	return dumped;
+}
+
+/** `format_message(message_db)`: the `message` of a processed or removing status. */
+function pydanticMessage(m: StoredMessage): PyObject {
+	return object([
+		["sender", m.sender],
+		["chain", m.chain],
+		["signature", m.signature],
+		["type", m.type],
+		["item_content", m.itemContent],
+		["item_type", m.itemType],
+		["item_hash", m.itemHash],
+		["time", toSeconds(m.timeUs)],
+		["channel", m.channel],
+		["content", modelContent(m)],
+		["confirmed", m.confirmations.length > 0],
+		[
+			"confirmations",
+			m.confirmations.map((c) =>
+				object([
+					["chain", c.chain],
+					["height", int(c.height)],
+					["hash", c.hash],
+				]),
+			),
+		],
+	]);
+}
+
+const terminalTime = (s: Skeleton): PyValue => (s.terminalUs === null ? null : toSeconds(s.terminalUs));
+
+/** `ForgottenMessage` / `RemovedMessage` fields, in declaration order. */
+function skeletonFields(s: Skeleton): [string, PyValue][] {
+	return [
+		["sender", s.sender],
+		["chain", s.chain],
+		["signature", s.signature],
+		["type", s.type],
+		["item_type", s.itemType],
+		["item_hash", s.itemHash],
+		["time", toSeconds(s.timeUs)],
+		["channel", s.channel],
+		["owner", s.owner],
+		["payment_type", s.paymentType],
+		["size", int(s.size)],
+		[s.status === "forgotten" ? "forgotten_at" : "removed_at", terminalTime(s)],
+	];
+}
+
+/** A skeleton of the `msgStatuses=forgotten|removed` list (orjson, sorted keys). */
+export function listSkeleton(s: Skeleton): string {
+	const fields = skeletonFields(s);
+	fields.push(["status", s.status]);
+	if (s.status === "forgotten") fields.push(["forgotten_by", s.forgottenBy]);
+	return dumpsCompact(object(fields), { sortKeys: true });
+}
+
+/** The reason pyaleph derives from the payment type (`_removal_reason`). */
+export function removalReason(paymentType: string | null): string {
+	return paymentType === "credit" ? "credit_insufficient" : "balance_insufficient";
+}
+
+/** `GET /api/v0/messages/{item_hash}` body for any status (pydantic `MessageWithStatus`). */
+export function messageWithStatus(entry: StatusEntry): string {
+	const head: [string, PyValue][] = [
+		["status", entry.status],
+		["item_hash", entry.itemHash],
+		["reception_time", isoZ(entry.receptionUs)],
+	];
+	if (entry.status === "processed" || entry.status === "removing") {
+		const m = entry as StoredMessage;
+		head.push(["message", pydanticMessage(m)]);
+		if (entry.status === "removing") head.push(["reason", removalReason(m.paymentType)]);
+	} else if (entry.status === "forgotten" || entry.status === "removed") {
+		const s = entry as Skeleton;
+		head.push(["message", object(skeletonFields(s))]);
+		if (s.status === "forgotten") head.push(["forgotten_by", s.forgottenBy]);
+		else head.push(["reason", removalReason(s.paymentType)], ["removed_at", terminalTime(s)], ["size", int(s.size)]);
+	} else if (entry.status === "rejected") {
+		const u = entry as Unlisted;
+		head.push(["message", fromJs(u.envelope)], ["error_code", BigInt(u.errorCode)], ["details", fromJs(u.details)]);
+	} else {
+		const e = (entry as Unlisted).envelope;
+		let content: PyValue = null;
+		try {
+			content = e.item_content ? fromJs(JSON.parse(e.item_content)) : null;
+		} catch {}
+		const pending = object([
+			["sender", e.sender],
+			["chain", e.chain],
+			["signature", e.signature ?? null],
+			["type", e.type],
+			["item_content", e.item_content ?? null],
+			["item_type", e.item_type ?? (e.item_content ? "inline" : "storage")],
+			["item_hash", e.item_hash],
+			["time", isoZ(toMicros(e.time))],
+			["channel", e.channel ?? null],
+			["content", content],
+			["reception_time", isoZ(entry.receptionUs)],
+		]);
+		head.push(["messages", [pending]]);
+	}
+	return dumpsCompact(object(head));
+}
+
+/** `GET /api/v0/messages/{item_hash}/status`. */
+export function messageStatus(entry: StatusEntry): string {
+	return dumpsCompact(
+		object([
+			["status", entry.status],
+			["item_hash", entry.itemHash],
+			["reception_time", isoZ(entry.receptionUs)],
+		]),
+	);
+}
