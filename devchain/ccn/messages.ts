@@ -1,6 +1,6 @@
+import { sha256Hex } from "./item-hash.ts";
 import { dumpsCompact, parsePython } from "./python-json.ts";
 import type { UnsignedMessage } from "./sign.ts";
-import { sha256Hex } from "./store.ts";
 
 /**
  * Builders of Aleph messages as `@aleph-sdk/client` 1.7.x builds them: the same content keys in

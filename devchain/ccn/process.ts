@@ -33,12 +33,15 @@ const CREDIT_ONLY_ALL = 1798761600;
 type Json = Record<string, unknown>;
 type Subject = { type: string; chain: string; channel: string | null; content: Json };
 
+const VM_TYPES = ["INSTANCE", "PROGRAM", "V-PROGRAM"];
+
+/** Processed and removing messages of these types. */
+const messagesOf = (store: MessageStore, ...types: string[]) => types.flatMap((type) => store.byTime(1, type).items());
+
 /** The owner's `security` aggregate: its elements merged shallowly in (content.time, item_hash) order. */
 function securityAggregate(store: MessageStore, owner: string): Json | undefined {
-	const elements = store
-		.byTime(1)
-		.items()
-		.filter((m) => m.type === "AGGREGATE" && m.owner === owner && m.contentKey === "security")
+	const elements = messagesOf(store, "AGGREGATE")
+		.filter((m) => m.owner === owner && m.contentKey === "security")
 		.sort((a, b) => Number(a.content.time) - Number(b.content.time) || (a.itemHash < b.itemHash ? -1 : 1));
 	if (elements.length === 0) return undefined;
 	return Object.assign({}, ...elements.map((m) => m.content.content));
@@ -85,8 +88,7 @@ function senderAuthorized(store: MessageStore, sender: string, subject: Subject)
 /** Hashes a VM refers to (volumes, code, runtime, data, rootfs parent): those may not be forgotten. */
 function vmReferences(store: MessageStore): Set<string> {
 	const refs = new Set<string>();
-	for (const m of store.byTime(1).items()) {
-		if (!["INSTANCE", "PROGRAM", "V-PROGRAM"].includes(m.type)) continue;
+	for (const m of messagesOf(store, ...VM_TYPES)) {
 		const c = m.content as Record<string, { ref?: unknown; parent?: { ref?: unknown } } | undefined>;
 		for (const part of [c.code, c.runtime, c.data, c.rootfs?.parent]) if (typeof part?.ref === "string") refs.add(part.ref);
 		for (const volume of list((m.content as Json).volumes)) if (typeof volume?.ref === "string") refs.add(volume.ref);
@@ -98,10 +100,7 @@ function vmReferences(store: MessageStore): Set<string> {
 function forgetTargets(store: MessageStore, sender: string, content: Json): { targets: StoredMessage[] } | Outcome {
 	const hashes = list(content.hashes) as string[];
 	const keys = list(content.aggregates) as string[];
-	const elements = store
-		.byTime(1)
-		.items()
-		.filter((m) => m.type === "AGGREGATE" && m.owner === content.address && keys.includes(m.contentKey as string));
+	const elements = messagesOf(store, "AGGREGATE").filter((m) => m.owner === content.address && keys.includes(m.contentKey as string));
 	const all = [...new Set([...hashes, ...elements.map((m) => m.itemHash)])];
 	if (hashes.length === 0 && keys.length === 0) return { status: "rejected", errorCode: ERROR.FORGET_NO_TARGET };
 	const targets: StoredMessage[] = [];
@@ -122,14 +121,9 @@ function forgetTargets(store: MessageStore, sender: string, content: Json): { ta
 /** Forgets a target the way `forget.py` does: amends of a POST and updates of a VM go with it. */
 function applyForget(store: MessageStore, forgetHash: string, forgetTime: number, targets: StoredMessage[]) {
 	const followers = (target: StoredMessage) =>
-		store
-			.byTime(1)
-			.items()
-			.filter(
-				(m) =>
-					(target.type === "POST" && m.contentType === "amend" && m.contentRef === target.itemHash) ||
-					m.content.replaces === target.itemHash,
-			);
+		target.type === "POST"
+			? messagesOf(store, "POST").filter((m) => m.contentType === "amend" && m.contentRef === target.itemHash)
+			: messagesOf(store, ...VM_TYPES).filter((m) => m.content.replaces === target.itemHash);
 	for (const target of targets) {
 		for (const m of [target, ...followers(target)]) {
 			if (store.live(m.itemHash)) store.setStatus(m.itemHash, "forgotten", { forgottenBy: [forgetHash], forgottenAt: forgetTime });

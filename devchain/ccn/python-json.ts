@@ -20,6 +20,7 @@ export type PyObject = Map<string, PyValue>;
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const WHITESPACE = /[ \t\n\r]*/y;
+const SURROGATE = /[\ud800-\udfff]/;
 
 /** Parses JSON text into a Python-like tree; throws a SyntaxError on invalid JSON. */
 export function parsePython(text: string): PyValue {
@@ -34,15 +35,18 @@ export function parsePython(text: string): PyValue {
 	};
 	const string = (): string => {
 		const start = at;
+		// A body with no escape and no control character is its own value; else JSON.parse decides.
+		let plain = true;
 		at++;
 		for (;;) {
 			const c = text.charCodeAt(at);
 			if (Number.isNaN(c)) fail("unterminated string");
 			if (c === 0x22) break;
+			if (c === 0x5c || c < 0x20) plain = false;
 			at += c === 0x5c ? 2 : 1;
 		}
 		at++;
-		return JSON.parse(text.slice(start, at)) as string;
+		return plain ? text.slice(start + 1, at - 1) : (JSON.parse(text.slice(start, at)) as string);
 	};
 	const value = (): PyValue => {
 		skip();
@@ -125,11 +129,14 @@ export function fromJs(value: unknown): PyValue {
 	return object;
 }
 
-const utf8Length = (s: string) => Buffer.byteLength(s);
-
 /** JSONB's key order: shorter keys (in UTF-8 bytes) first, then bytewise. */
 function compareJsonbKeys(a: string, b: string): number {
-	return utf8Length(a) - utf8Length(b) || Buffer.compare(Buffer.from(a), Buffer.from(b));
+	const left = Buffer.byteLength(a);
+	const right = Buffer.byteLength(b);
+	if (left !== right) return left - right;
+	// All ASCII (as many bytes as units): bytewise is unit order.
+	if (left === a.length && right === b.length) return a < b ? -1 : a > b ? 1 : 0;
+	return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 /** The tree as it comes back out of a Postgres JSONB column (see the module comment). */
@@ -191,7 +198,8 @@ export function pythonRepr(value: number): string {
 
 /** Code point order (what Python and orjson sort str keys by), not UTF-16 unit order. */
 function compareCodePoints(a: string, b: string): number {
-	if (a === b) return 0;
+	// Without surrogates, UTF-16 unit order is code point order.
+	if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
 	const left = [...a];
 	const right = [...b];
 	for (let i = 0; i < Math.min(left.length, right.length); i++) {

@@ -1,3 +1,5 @@
+import { isItemHash } from "./item-hash.ts";
+
 /**
  * The query parameters of `messages.json` and `messages/hashes`, validated as pyaleph's pydantic
  * models do (`schemas/messages_query_params.py`): lists are comma-separated, both the alias and
@@ -106,13 +108,6 @@ const issue = (type: string, loc: (string | number)[], msg: string, input: unkno
 	...(ctx ? { ctx } : {}),
 	url: `https://errors.pydantic.dev/2.13/v/${type}`,
 });
-
-/** aleph-message's ItemHash: a sha256 hex digest, or an IPFS CIDv0 / CIDv1. */
-export function isItemHash(value: string): boolean {
-	if (/^Qm[1-9A-HJ-NP-Za-km-z]{42,44}$/.test(value)) return true;
-	if (/^bafy[a-z2-7]{55}$/.test(value)) return true;
-	return /^[0-9a-f]{64}$/.test(value);
-}
 
 type Reader = {
 	/** The raw value under the alias or the name, and the key it came from. */

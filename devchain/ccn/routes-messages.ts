@@ -1,8 +1,9 @@
 import type { Context } from "hono";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import type { Handler } from "./faults.ts";
+import { isItemHash } from "./item-hash.ts";
 import { dumpsPython } from "./python-json.ts";
-import { isItemHash, type MessageQuery, parseHashesQuery, parseMessageQuery, type ValidationIssue } from "./query.ts";
+import { type MessageQuery, parseHashesQuery, parseMessageQuery, type ValidationIssue } from "./query.ts";
 import { bare, json, text } from "./respond.ts";
 import { type After, countMessages, selectHashes, selectMessages, selectSkeletons } from "./select.ts";
 import { listMessage, listSkeleton, messageStatus, messageWithStatus, modelContent } from "./serialize.ts";

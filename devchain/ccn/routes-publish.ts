@@ -1,9 +1,9 @@
 import type { Context } from "hono";
+import { sha256Hex } from "./item-hash.ts";
 import { type Outcome, processMessage } from "./process.ts";
 import { dumpsCompact, dumpsPython, fromJs, parsePython } from "./python-json.ts";
 import { bare, json, text } from "./respond.ts";
 import type { CcnContext, Route } from "./routes-messages.ts";
-import { sha256Hex } from "./store.ts";
 import { parseEnvelope, verifySignature } from "./verify.ts";
 
 /**

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
+import { isItemHash } from "./item-hash.ts";
 import { dumpsPython, fromJs } from "./python-json.ts";
-import { isItemHash } from "./query.ts";
 import { json, text } from "./respond.ts";
 import type { CcnContext, Route } from "./routes-messages.ts";
 

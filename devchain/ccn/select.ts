@@ -78,7 +78,10 @@ export function selectMessages(store: MessageStore, q: MessageQuery, after: Afte
 	}
 
 	const timeOrder = (a: StoredMessage, b: StoredMessage) => order * (a.timeUs - b.timeUs) || compareHash(a.itemHash, b.itemHash);
-	const items = q.hashes ? [...new Set(q.hashes)].flatMap((h) => store.live(h) ?? []).sort(timeOrder) : store.byTime(order).items();
+	const types = new Set([...(q.messageTypes ?? []), ...(q.messageType ? [q.messageType] : [])]);
+	const items = q.hashes
+		? [...new Set(q.hashes)].flatMap((h) => store.live(h) ?? []).sort(timeOrder)
+		: store.byTime(order, types.size === 1 ? [...types][0] : undefined).items();
 	let from = order === 1 ? seek(items, (m) => (m.timeUs < startUs ? -1 : 0)) : seek(items, (m) => (m.timeUs >= endUs ? -1 : 0));
 	if (after) from = Math.max(from, seek(items, afterProbe(after, order), true));
 	for (let i = from; i < items.length && rows.length < limit; i++) {
@@ -93,17 +96,8 @@ export function selectMessages(store: MessageStore, q: MessageQuery, after: Afte
 
 /** The number of rows matching the filters, whatever the pagination (pyaleph's COUNT). */
 export function countMessages(store: MessageStore, q: MessageQuery): number {
-	return selectMessages(
-		store,
-		{ ...q, pagination: 0, page: 1, sortBy: "time", startBlock: 0, endBlock: 0, ...blockOnly(q) },
-		undefined,
-		false,
-	).length;
-}
-
-/** Block filters only change the order, except for the rows they exclude: keep them as filters. */
-function blockOnly(q: MessageQuery): Partial<MessageQuery> {
-	return q.startBlock || q.endBlock ? { sortBy: "tx-time", startBlock: q.startBlock, endBlock: q.endBlock } : {};
+	// The order does not change a count: skip the tx-time sort unless block filters need that path.
+	return selectMessages(store, { ...q, pagination: 0, page: 1, sortBy: "time" }, undefined, false).length;
 }
 
 /** `make_matching_hashes_query`: reception-time order, offset, limit; and the total count. */

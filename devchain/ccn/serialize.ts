@@ -1,4 +1,4 @@
-import { dumpsCompact, fromJs, type PyObject, type PyValue } from "./python-json.ts";
+import { dumpsCompact, formatFloat, fromJs, type PyObject, type PyValue } from "./python-json.ts";
 import type { Skeleton, StatusEntry, StoredMessage, Unlisted } from "./store.ts";
 import { isoZ, toMicros, toSeconds } from "./time.ts";
 
@@ -32,36 +32,22 @@ function headers(m: StoredMessage): PyObject {
 	return object([["address", m.owner], ...fields.filter((f): f is [string, string] => f[1] !== null)]);
 }
 
-/** One message of `messages.json` (`message_to_dict`), keys sorted. Cached per format. */
+const str = (value: string | null) => (value === null ? "null" : JSON.stringify(value));
+
+/**
+ * One message of `messages.json` (`message_to_dict`), keys sorted (written in that order here, as
+ * this runs for every message of a backfill). Cached per format.
+ */
 export function listMessage(m: StoredMessage, format: ContentFormat = "full"): string {
 	const cached = m.cache.get(format);
 	if (cached !== undefined) return cached;
-	const row: [string, PyValue][] = [
-		["chain", m.chain],
-		["channel", m.channel],
-		[
-			"confirmations",
-			m.confirmations.map((c) =>
-				object([
-					["chain", c.chain],
-					["hash", c.hash],
-					["height", int(c.height)],
-				]),
-			),
-		],
-		["confirmed", m.confirmations.length > 0],
-		["item_content", m.itemContent],
-		["item_hash", m.itemHash],
-		["item_type", m.itemType],
-		["sender", m.sender],
-		["signature", m.signature],
-		["size", int(m.size)],
-		["time", toSeconds(m.timeUs)],
-		["type", m.type],
-	];
-	if (format === "full") row.push(["content", m.tree()]);
-	if (format === "headers") row.push(["content", headers(m)]);
-	const text = dumpsCompact(object(row), { sortKeys: true });
+	const confirmations = m.confirmations.map((c) => `{"chain":${str(c.chain)},"hash":${str(c.hash)},"height":${c.height}}`).join(",");
+	const content = format === "full" ? m.tree() : format === "headers" ? headers(m) : undefined;
+	const text =
+		`{"chain":${str(m.chain)},"channel":${str(m.channel)},"confirmations":[${confirmations}],"confirmed":${m.confirmations.length > 0},` +
+		(content === undefined ? "" : `"content":${dumpsCompact(content, { sortKeys: true })},`) +
+		`"item_content":${str(m.itemContent)},"item_hash":${str(m.itemHash)},"item_type":${str(m.itemType)},"sender":${str(m.sender)},` +
+		`"signature":${str(m.signature)},"size":${m.size},"time":${formatFloat(toSeconds(m.timeUs))},"type":${str(m.type)}}`;
 	m.cache.set(format, text);
 	return text;
 }

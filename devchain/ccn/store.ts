@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { itemTypeOf, sha256Hex } from "./item-hash.ts";
 import { fromJs, type PyObject, type PyValue, parsePython, throughJsonb } from "./python-json.ts";
 import { createSortedIndex, type SortedIndex } from "./sorted-index.ts";
 import { toMicros, toSeconds } from "./time.ts";
@@ -125,8 +125,8 @@ export type MessageStore = {
 	get(itemHash: string): StatusEntry | undefined;
 	/** A processed or removing message. */
 	live(itemHash: string): StoredMessage | undefined;
-	/** Processed and removing messages by (time, item_hash); `desc` is pyaleph's time DESC, hash ASC. */
-	byTime(order: 1 | -1): SortedIndex<StoredMessage>;
+	/** Processed and removing messages (of one type) by time, then item_hash ascending in both orders. */
+	byTime(order: 1 | -1, type?: string): SortedIndex<StoredMessage>;
 	/** Processed and removing messages by (reception_time, item_hash). */
 	byReception(order: 1 | -1): SortedIndex<StoredMessage>;
 	skeletons(status: TerminalStatus): Skeleton[];
@@ -182,25 +182,30 @@ function paymentTypeOf(type: string, content: Record<string, unknown>): string |
 	return payment.type === "credit" ? "credit" : payment.type === "superfluid" ? "superfluid" : "hold";
 }
 
-export function sha256Hex(bytes: Uint8Array | string): string {
-	return createHash("sha256").update(bytes).digest("hex");
-}
-
 export function createMessageStore(options: { now?: () => number } = {}): MessageStore {
 	const now = options.now ?? (() => Date.now() / 1000);
 	const live = new Map<string, StoredMessage>();
 	const skeletons = new Map<string, Skeleton>();
 	const unlisted = new Map<string, Unlisted>();
 	const files = new Map<string, StoredFile>();
-	const timeOrder = (a: StoredMessage, b: StoredMessage) => a.timeUs - b.timeUs || compareHash(a.itemHash, b.itemHash);
-	const receptionOrder = (a: StoredMessage, b: StoredMessage) => a.receptionUs - b.receptionUs || compareHash(a.itemHash, b.itemHash);
+	const timeAsc = (a: StoredMessage, b: StoredMessage) => a.timeUs - b.timeUs || compareHash(a.itemHash, b.itemHash);
+	const timeDesc = (a: StoredMessage, b: StoredMessage) => b.timeUs - a.timeUs || compareHash(a.itemHash, b.itemHash);
 	const indexes = {
-		timeAsc: createSortedIndex(timeOrder),
-		timeDesc: createSortedIndex<StoredMessage>((a, b) => b.timeUs - a.timeUs || compareHash(a.itemHash, b.itemHash)),
-		receptionAsc: createSortedIndex(receptionOrder),
+		timeAsc: createSortedIndex(timeAsc),
+		timeDesc: createSortedIndex(timeDesc),
+		receptionAsc: createSortedIndex<StoredMessage>((a, b) => a.receptionUs - b.receptionUs || compareHash(a.itemHash, b.itemHash)),
 		receptionDesc: createSortedIndex<StoredMessage>((a, b) => b.receptionUs - a.receptionUs || compareHash(a.itemHash, b.itemHash)),
 	};
-	const allIndexes = Object.values(indexes);
+	/** The time indexes again, per message type: a scan for one type skips the others. */
+	const byType = new Map<string, { asc: SortedIndex<StoredMessage>; desc: SortedIndex<StoredMessage> }>();
+	const indexesOf = (message: StoredMessage) => {
+		let typed = byType.get(message.type);
+		if (!typed) {
+			typed = { asc: createSortedIndex(timeAsc), desc: createSortedIndex(timeDesc) };
+			byType.set(message.type, typed);
+		}
+		return [...Object.values(indexes), typed.asc, typed.desc];
+	};
 	let version = 0;
 
 	/** The content text a CCN would parse: item_content, or the stored file for storage/ipfs. */
@@ -231,7 +236,8 @@ export function createMessageStore(options: { now?: () => number } = {}): Messag
 		const type = envelope.type;
 		const confirmations = (opts.confirmations ?? []).map((c) => ({ ...c, time: c.time ?? toSeconds(receptionUs) }));
 		const first = confirmations.reduce<Required<Confirmation> | null>((min, c) => (min === null || c.time < min.time ? c : min), null);
-		const itemType = envelope.item_type ?? (envelope.item_content === null || envelope.item_content === undefined ? "storage" : "inline");
+		const inline = envelope.item_content !== null && envelope.item_content !== undefined;
+		const itemType = envelope.item_type ?? (inline ? "inline" : (itemTypeOf(envelope.item_hash) ?? "storage"));
 		return {
 			itemHash: envelope.item_hash,
 			type,
@@ -275,11 +281,12 @@ export function createMessageStore(options: { now?: () => number } = {}): Messag
 		};
 	}
 
-	function forget(itemHash: string) {
+	/** Removes a hash from every table and index (before a replacement or a status change). */
+	function drop(itemHash: string) {
 		const message = live.get(itemHash);
 		if (message) {
 			live.delete(itemHash);
-			for (const index of allIndexes) index.remove(message);
+			for (const index of indexesOf(message)) index.remove(message);
 		}
 		skeletons.delete(itemHash);
 		unlisted.delete(itemHash);
@@ -314,7 +321,7 @@ export function createMessageStore(options: { now?: () => number } = {}): Messag
 
 	const store: MessageStore = {
 		insert(envelope, opts = {}) {
-			forget(envelope.item_hash);
+			drop(envelope.item_hash);
 			version++;
 			const receptionUs = toMicros(opts.receptionTime ?? now());
 			const status = opts.status ?? "processed";
@@ -337,7 +344,7 @@ export function createMessageStore(options: { now?: () => number } = {}): Messag
 				return skeleton;
 			}
 			live.set(message.itemHash, message);
-			for (const index of allIndexes) index.add(message);
+			for (const index of indexesOf(message)) index.add(message);
 			return message;
 		},
 		setStatus(itemHash, status, opts = {}) {
@@ -348,12 +355,16 @@ export function createMessageStore(options: { now?: () => number } = {}): Messag
 				message.status = status;
 				return;
 			}
-			forget(itemHash);
+			drop(itemHash);
 			skeletons.set(itemHash, toSkeleton(message, status, opts));
 		},
 		get: (itemHash) => live.get(itemHash) ?? skeletons.get(itemHash) ?? unlisted.get(itemHash),
 		live: (itemHash) => live.get(itemHash),
-		byTime: (order) => (order === 1 ? indexes.timeAsc : indexes.timeDesc),
+		byTime(order, type) {
+			if (type === undefined) return order === 1 ? indexes.timeAsc : indexes.timeDesc;
+			const typed = byType.get(type);
+			return typed ? (order === 1 ? typed.asc : typed.desc) : createSortedIndex(timeAsc);
+		},
 		byReception: (order) => (order === 1 ? indexes.receptionAsc : indexes.receptionDesc),
 		skeletons: (status) => [...skeletons.values()].filter((s) => s.status === status),
 		addFile(bytes, fileOptions = {}) {

@@ -1,6 +1,7 @@
 import { recoverMessageAddress } from "viem";
-import { CHAINS, isItemHash, MESSAGE_TYPES } from "./query.ts";
-import { type Envelope, sha256Hex } from "./store.ts";
+import { isItemHash, itemTypeOf, sha256Hex } from "./item-hash.ts";
+import { CHAINS, MESSAGE_TYPES } from "./query.ts";
+import type { Envelope } from "./store.ts";
 
 /**
  * The checks pyaleph makes on a message a client posts: the envelope and inline content as
@@ -44,12 +45,6 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const optionalString = (v: unknown) => v === undefined || v === null || typeof v === "string";
 const onlyKeys = (content: Json, keys: string[]) => Object.keys(content).every((k) => keys.includes(k));
-
-/** `ItemType.from_hash`, or undefined for an unknown hash shape. */
-export function itemTypeOf(hash: string): "storage" | "ipfs" | undefined {
-	if (!isItemHash(hash)) return undefined;
-	return /^[0-9a-f]{64}$/.test(hash) ? "storage" : "ipfs";
-}
 
 function validPayment(payment: unknown, allowed: string[]): boolean {
 	if (payment === undefined || payment === null) return true;
