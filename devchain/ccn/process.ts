@@ -176,10 +176,11 @@ async function judge(store: MessageStore, parsed: ParsedEnvelope): Promise<Outco
 	const { envelope } = parsed;
 	if (!(await verifySignature(envelope))) return { status: "rejected", errorCode: ERROR.INVALID_SIGNATURE };
 	let content = parsed.content;
+	let text = envelope.item_content ?? "";
 	if (!content) {
 		const file = store.file(envelope.item_hash);
 		if (!file?.bytes) return { status: "pending" };
-		const text = file.bytes.toString("utf8");
+		text = file.bytes.toString("utf8");
 		try {
 			content = JSON.parse(text) as Json;
 		} catch {
@@ -191,7 +192,8 @@ async function judge(store: MessageStore, parsed: ParsedEnvelope): Promise<Outco
 		if (!validContent(envelope.type, content)) return { status: "rejected", errorCode: ERROR.INVALID_FORMAT };
 		parsed.content = content;
 	}
-	if ((envelope.item_content ?? "").includes("\\u0000")) return { status: "rejected", errorCode: ERROR.INVALID_FORMAT };
+	// `storage.py`: the escaped NUL cannot go into Postgres JSONB.
+	if (text.includes("\\u0000")) return { status: "rejected", errorCode: ERROR.INVALID_FORMAT };
 	const subject = { type: envelope.type, chain: envelope.chain, channel: envelope.channel ?? null, content };
 	if (!senderAuthorized(store, envelope.sender, subject)) return { status: "rejected", errorCode: ERROR.PERMISSION_DENIED };
 	if (envelope.type === "POST" && content.type === "amend") {

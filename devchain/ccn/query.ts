@@ -100,7 +100,14 @@ export type ValidationIssue = {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
 
-const issue = (type: string, loc: (string | number)[], msg: string, input: unknown, ctx?: Record<string, unknown>): ValidationIssue => ({
+/** One error of a pydantic `ValidationError.json()` list. */
+export const issue = (
+	type: string,
+	loc: (string | number)[],
+	msg: string,
+	input: unknown,
+	ctx?: Record<string, unknown>,
+): ValidationIssue => ({
 	type,
 	loc,
 	msg,
@@ -181,14 +188,25 @@ function floatField(r: Reader, alias: string, name: string): number {
 	return value;
 }
 
+/** pydantic's lax bool: true/false, 0/1, and the strings it accepts; undefined otherwise. */
+export function laxBool(value: unknown): boolean | undefined {
+	if (typeof value === "boolean") return value;
+	if (value === 0 || value === 1) return value === 1;
+	if (typeof value !== "string") return undefined;
+	const text = value.toLowerCase();
+	if (["1", "on", "t", "true", "y", "yes"].includes(text)) return true;
+	if (["0", "off", "f", "false", "n", "no"].includes(text)) return false;
+	return undefined;
+}
+
+const BOOL_ERROR = "Input should be a valid boolean, unable to interpret input";
+
 function boolField(r: Reader, alias: string, name: string | undefined, fallback: boolean): boolean {
 	const entry = r.raw(alias, name);
 	if (!entry) return fallback;
-	const text = entry.value.toLowerCase();
-	if (["1", "on", "t", "true", "y", "yes"].includes(text)) return true;
-	if (["0", "off", "f", "false", "n", "no"].includes(text)) return false;
-	r.issues.push(issue("bool_parsing", [entry.key], "Input should be a valid boolean, unable to interpret input", entry.value));
-	return fallback;
+	const value = laxBool(entry.value);
+	if (value === undefined) r.issues.push(issue("bool_parsing", [entry.key], BOOL_ERROR, entry.value));
+	return value ?? fallback;
 }
 
 /** A csv list; `allowed` restricts the items to an enum, `itemHash` to ItemHash values. */

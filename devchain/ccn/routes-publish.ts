@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { sha256Hex } from "./item-hash.ts";
 import { type Outcome, processMessage } from "./process.ts";
 import { dumpsCompact, dumpsPython, fromJs, parsePython } from "./python-json.ts";
+import { issue, laxBool, type ValidationIssue } from "./query.ts";
 import { bare, json, text } from "./respond.ts";
 import type { CcnContext, Route } from "./routes-messages.ts";
 import { parseEnvelope, verifySignature } from "./verify.ts";
@@ -19,18 +20,8 @@ function broadcastAnswer(c: Context, outcome: Outcome, sync: boolean, body?: str
 	return json(c, body ?? `{"publication_status":{"status":"success","failed":[]},"message_status":"${status}"}`, code);
 }
 
-/** pydantic's lax bool. */
-function laxBool(value: unknown): boolean | undefined {
-	if (value === undefined) return false;
-	if (typeof value === "boolean") return value;
-	if (value === 0 || value === 1) return value === 1;
-	if (typeof value === "string") {
-		const v = value.toLowerCase();
-		if (["1", "on", "t", "true", "y", "yes"].includes(v)) return true;
-		if (["0", "off", "f", "false", "n", "no"].includes(v)) return false;
-	}
-	return undefined;
-}
+/** `sync` defaults to false; anything pydantic would not read as a bool is undefined. */
+const syncOf = (value: unknown) => (value === undefined ? false : laxBool(value));
 
 export function registerPublishRoutes(route: Route, { store }: CcnContext): void {
 	route("POST", "/api/v0/messages", async (c) => {
@@ -41,17 +32,17 @@ export function registerPublishRoutes(route: Route, { store }: CcnContext): void
 			return bare(c, 422);
 		}
 		const request = body as { sync?: unknown; message?: unknown } | null;
-		const sync = laxBool(request?.sync);
+		const sync = syncOf(request?.sync);
 		const message = request?.message;
-		if (sync === undefined || typeof message !== "object" || message === null || Array.isArray(message)) {
-			const loc = sync === undefined ? "sync" : "message";
-			return text(
-				c,
-				JSON.stringify([
-					{ type: loc === "sync" ? "bool_parsing" : "dict_type", loc: [loc], msg: `Invalid ${loc}`, input: request?.[loc] ?? null },
-				]),
-				422,
-			);
+		// PubMessageRequest: a bool `sync` and a dict `message`.
+		const isDict = typeof message === "object" && message !== null && !Array.isArray(message);
+		if (sync === undefined || !isDict) {
+			const issues: ValidationIssue[] = [];
+			if (sync === undefined)
+				issues.push(issue("bool_parsing", ["sync"], "Input should be a valid boolean, unable to interpret input", request?.sync));
+			if (message === undefined) issues.push(issue("missing", ["message"], "Field required", request));
+			else if (!isDict) issues.push(issue("dict_type", ["message"], "Input should be a valid dictionary", message));
+			return text(c, JSON.stringify(issues), 422);
 		}
 		const parsed = parseEnvelope(message);
 		if (!parsed) return text(c, "InvalidMessageFormat", 422);
@@ -97,7 +88,7 @@ export function registerPublishRoutes(route: Route, { store }: CcnContext): void
 			return text(c, "Could not decode metadata", 422);
 		}
 		const parsed = parseEnvelope(request.message);
-		const sync = laxBool(request.sync);
+		const sync = syncOf(request.sync);
 		if (parsed?.envelope.type !== "STORE" || parsed.itemType !== "inline" || sync === undefined) {
 			return text(c, "Could not decode metadata", 422);
 		}

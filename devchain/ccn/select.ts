@@ -107,14 +107,18 @@ export function selectHashes(store: MessageStore, q: HashesQuery): { rows: Store
 	const items = store.byReception(q.sortOrder).items();
 	const from =
 		q.sortOrder === 1 ? seek(items, (m) => (m.receptionUs < startUs ? -1 : 0)) : seek(items, (m) => (m.receptionUs >= endUs ? -1 : 0));
-	const matching: StoredMessage[] = [];
+	const skip = (q.page - 1) * q.pagination;
+	const end = q.pagination ? skip + q.pagination : Number.POSITIVE_INFINITY;
+	const rows: StoredMessage[] = [];
+	let total = 0;
 	for (let i = from; i < items.length; i++) {
 		const m = items[i] as StoredMessage;
 		if (q.sortOrder === 1 ? m.receptionUs >= endUs : m.receptionUs < startUs) break;
-		if (!q.status || m.status === q.status) matching.push(m);
+		if (q.status && m.status !== q.status) continue;
+		if (total >= skip && total < end) rows.push(m);
+		total++;
 	}
-	const skip = (q.page - 1) * q.pagination;
-	return { rows: matching.slice(skip, q.pagination ? skip + q.pagination : undefined), total: matching.length };
+	return { rows, total };
 }
 
 /**

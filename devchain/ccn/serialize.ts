@@ -36,11 +36,10 @@ const str = (value: string | null) => (value === null ? "null" : JSON.stringify(
 
 /**
  * One message of `messages.json` (`message_to_dict`), keys sorted (written in that order here, as
- * this runs for every message of a backfill). Cached per format.
+ * this runs for every message of a backfill). The full form is cached on the message.
  */
 export function listMessage(m: StoredMessage, format: ContentFormat = "full"): string {
-	const cached = m.cache.get(format);
-	if (cached !== undefined) return cached;
+	if (format === "full" && m.listed !== undefined) return m.listed;
 	const confirmations = m.confirmations.map((c) => `{"chain":${str(c.chain)},"hash":${str(c.hash)},"height":${c.height}}`).join(",");
 	const content = format === "full" ? m.tree() : format === "headers" ? headers(m) : undefined;
 	const text =
@@ -48,7 +47,7 @@ export function listMessage(m: StoredMessage, format: ContentFormat = "full"): s
 		(content === undefined ? "" : `"content":${dumpsCompact(content, { sortKeys: true })},`) +
 		`"item_content":${str(m.itemContent)},"item_hash":${str(m.itemHash)},"item_type":${str(m.itemType)},"sender":${str(m.sender)},` +
 		`"signature":${str(m.signature)},"size":${m.size},"time":${formatFloat(toSeconds(m.timeUs))},"type":${str(m.type)}}`;
-	m.cache.set(format, text);
+	if (format === "full") m.listed = text;
 	return text;
 }
 

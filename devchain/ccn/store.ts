@@ -45,7 +45,7 @@ export type StoredMessage = {
 	status: LiveStatus;
 	/** The content as parsed JS (address/time filled in), for filters and checks. */
 	content: Record<string, unknown>;
-	/** The content as pyaleph's JSONB column gives it back (built on first use). */
+	/** The content as pyaleph's JSONB column gives it back (rebuilt on each call, not kept). */
 	tree(): PyValue;
 	size: number;
 	confirmations: Required<Confirmation>[];
@@ -58,8 +58,8 @@ export type StoredMessage = {
 	tags: string[] | null;
 	firstConfirmedUs: number | null;
 	firstConfirmedHeight: number | null;
-	/** Serialised forms, computed once. */
-	cache: Map<string, string>;
+	/** This message in `messages.json`, computed once. */
+	listed?: string;
 };
 
 /** A row of `forgotten_messages` or `removed_messages`: no content left. */
@@ -232,7 +232,6 @@ export function createMessageStore(options: { now?: () => number } = {}): Messag
 		// MessageDb._coerce_content
 		content.address ??= envelope.sender;
 		content.time ??= toSeconds(timeUs);
-		let tree: PyValue | undefined;
 		const type = envelope.type;
 		const confirmations = (opts.confirmations ?? []).map((c) => ({ ...c, time: c.time ?? toSeconds(receptionUs) }));
 		const first = confirmations.reduce<Required<Confirmation> | null>((min, c) => (min === null || c.time < min.time ? c : min), null);
@@ -252,19 +251,16 @@ export function createMessageStore(options: { now?: () => number } = {}): Messag
 			status: opts.status === "removing" ? "removing" : "processed",
 			content,
 			tree() {
-				if (tree === undefined) {
-					let value: PyValue;
-					try {
-						value = text !== null ? parsePython(text) : fromJs(opts.content);
-					} catch {
-						value = null;
-					}
-					const object: PyObject = value instanceof Map ? value : new Map();
-					if ((object.get("address") ?? null) === null) object.set("address", envelope.sender);
-					if ((object.get("time") ?? null) === null) object.set("time", toSeconds(timeUs));
-					tree = throughJsonb(object);
+				let value: PyValue;
+				try {
+					value = text !== null ? parsePython(text) : fromJs(opts.content);
+				} catch {
+					value = null;
 				}
-				return tree;
+				const object: PyObject = value instanceof Map ? value : new Map();
+				if ((object.get("address") ?? null) === null) object.set("address", envelope.sender);
+				if ((object.get("time") ?? null) === null) object.set("time", toSeconds(timeUs));
+				return throughJsonb(object);
 			},
 			size: itemType === "inline" ? codePoints(envelope.item_content ?? "") : (files.get(envelope.item_hash)?.size ?? 0),
 			confirmations,
@@ -277,7 +273,6 @@ export function createMessageStore(options: { now?: () => number } = {}): Messag
 			tags: extractTags(type, content),
 			firstConfirmedUs: first ? toMicros(first.time) : null,
 			firstConfirmedHeight: first ? first.height : null,
-			cache: new Map(),
 		};
 	}
 

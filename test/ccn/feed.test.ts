@@ -234,6 +234,12 @@ describe("GET /api/v0/messages.json: cursor mode", () => {
 		expect(tied.map((h) => all.find((m) => m.item_hash === h)?.time)).toEqual(Array(4).fill(T0 + 10.25));
 	});
 
+	it("applies page as an offset with an empty cursor, as pyaleph's SQL does", async () => {
+		const page = (await call(ccn.url, "/api/v0/messages.json?sortOrder=1&pagination=5&page=2&cursor=")).json();
+		expect(hashesOf(page)).toEqual(ordered(all, 1).slice(5, 10));
+		expect(page.next_cursor).not.toBeNull();
+	});
+
 	it("caps pagination at 200 and refuses 0", async () => {
 		const many = await ccnWith(await posts(230));
 		const page = (await call(many.url, "/api/v0/messages.json?pagination=1000&cursor=")).json();
