@@ -240,7 +240,7 @@ export type DistributionCredit = {
 	bonus_amount?: number;
 };
 
-type CreditCommon = Omit<Common, "channel"> & { channel?: string; address?: string };
+type CreditCommon = Common & { address?: string };
 
 /**
  * An `aleph_credit_distribution` POST on `ALEPH_CREDIT`, for the issuer by default (a delegate

@@ -174,16 +174,12 @@ function floatField(r: Reader, alias: string, name: string): number {
 	const entry = r.raw(alias, name);
 	if (!entry) return 0;
 	const text = entry.value.trim();
-	const value = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)
-		? Number(text)
-		: /^[+-]?(inf|infinity|nan)$/i.test(text)
-			? Number.NaN
-			: undefined;
+	const value = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : undefined;
 	if (value === undefined) {
 		r.issues.push(issue("float_parsing", [entry.key], "Input should be a valid number, unable to parse string as a number", entry.value));
 		return 0;
 	}
-	if (!(value >= 0))
+	if (value < 0)
 		r.issues.push(issue("greater_than_equal", [entry.key], "Input should be greater than or equal to 0", entry.value, { ge: 0 }));
 	return value;
 }

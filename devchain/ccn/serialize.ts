@@ -13,23 +13,25 @@ export type ContentFormat = "full" | "headers" | "none";
 const object = (entries: [string, PyValue][]): PyObject => new Map(entries);
 const int = (value: number | null): PyValue => (value === null ? null : BigInt(value));
 
-/** `content` for `contentFormat=headers`: address plus a few denormalised columns per type. */
+/** `_HEADERS_FIELDS`: what `contentFormat=headers` keeps besides the address, per type. */
+const HEADER_FIELDS: Record<string, [string, "contentType" | "contentRef" | "contentKey" | "contentItemHash"][]> = {
+	POST: [
+		["type", "contentType"],
+		["ref", "contentRef"],
+	],
+	AGGREGATE: [["key", "contentKey"]],
+	STORE: [
+		["item_hash", "contentItemHash"],
+		["ref", "contentRef"],
+	],
+};
+
+/** `build_headers_content`: the owner, and the type's fields that are not null. */
 function headers(m: StoredMessage): PyObject {
-	const fields: [string, string | null][] =
-		m.type === "POST"
-			? [
-					["type", m.contentType],
-					["ref", m.contentRef],
-				]
-			: m.type === "AGGREGATE"
-				? [["key", m.contentKey]]
-				: m.type === "STORE"
-					? [
-							["item_hash", m.contentItemHash],
-							["ref", m.contentRef],
-						]
-					: [];
-	return object([["address", m.owner], ...fields.filter((f): f is [string, string] => f[1] !== null)]);
+	const fields = (HEADER_FIELDS[m.type] ?? []).flatMap(([key, column]): [string, PyValue][] =>
+		m[column] === null ? [] : [[key, m[column]]],
+	);
+	return object([["address", m.owner], ...fields]);
 }
 
 const str = (value: string | null) => (value === null ? "null" : JSON.stringify(value));

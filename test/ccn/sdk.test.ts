@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { AuthenticatedAlephHttpClient } from "@aleph-sdk/client";
 import { importAccountFromPrivateKey } from "@aleph-sdk/ethereum";
-import { ItemType } from "@aleph-sdk/message";
+import { ItemType, MessageType } from "@aleph-sdk/message";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { aggregate, CREDIT_CHANNEL, forget, instance, post, store } from "../../devchain/ccn/messages.ts";
+import { aggregate, CREDIT_CHANNEL, forget, instance, post, program, store } from "../../devchain/ccn/messages.ts";
 import { formatFloat } from "../../devchain/ccn/python-json.ts";
 import { type LocalCcn, startLocalCcn } from "../../devchain/ccn/server.ts";
 import { type AlephMessage, createSigner } from "../../devchain/ccn/sign.ts";
@@ -180,6 +180,48 @@ describe("the real SDK publishing to the stand-in", () => {
 		expect((await fetch(`${ccn.url}/api/v0/storage/raw/${fileHash}`, { method: "HEAD" })).headers.get("content-length")).toBe(
 			String(bytes.length),
 		);
+	});
+
+	it("publishes PROGRAMs on a STORE of code, which the SDK reads back from the stand-in", async () => {
+		const credit = { chain: "ETH", type: "credit" } as const;
+		const code = await client(userKey).createStore({ fileObject: new Blob(["def app(): ...\n"]), payment: credit as never, sync: true });
+		const persistent = await client(userKey).createProgram({
+			channel: "TEST",
+			programRef: code.item_hash,
+			entrypoint: "main:app",
+			isPersistent: true,
+			payment: credit as never,
+		});
+		const ours = await signer.sign(
+			program({ sender: signer.address, time: persistent.time, channel: "TEST", codeRef: code.item_hash, persistent: true }),
+		);
+		expect(JSON.stringify(ours)).toBe(sent(persistent));
+		const onDemand = await client(userKey).createProgram({
+			channel: "TEST",
+			programRef: code.item_hash,
+			entrypoint: "main:app",
+			payment: credit as never,
+		});
+
+		// The SDK's own reads: messages.json with its parameter names, and /messages/{h}.
+		const read = await client(userKey).getMessages({ messageTypes: [MessageType.program], addresses: [signer.address] });
+		expect(read.messages.map((m) => m.item_hash).sort()).toEqual([persistent.item_hash, onDemand.item_hash].sort());
+		expect(read.pagination_total).toBe(2);
+		expect((await client(userKey).getMessage(onDemand.item_hash)).item_hash).toBe(onDemand.item_hash);
+
+		const time = freezeClock(1_800_000_250);
+		await expect(
+			client(userKey).createProgram({ channel: "TEST", programRef: code.item_hash, entrypoint: "main:app", isPersistent: true }),
+		).rejects.toThrow();
+		const hold = program({
+			sender: signer.address,
+			time,
+			channel: "TEST",
+			codeRef: code.item_hash,
+			persistent: true,
+			payment: { chain: "ETH", type: "hold" },
+		});
+		expect((await call(ccn.url, `/api/v0/messages/${hold.item_hash}`)).json()).toMatchObject({ status: "rejected", error_code: 202 });
 	});
 
 	it("publishes a FORGET: the target turns forgotten, listed as a skeleton", async () => {
