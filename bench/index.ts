@@ -6,6 +6,7 @@ import { runApiBench } from "./api.ts";
 import { runEntitlementBench } from "./entitlements.ts";
 import { runIndexerBench } from "./indexer.ts";
 import { dropBenchDatabases, print } from "./lib.ts";
+import { runLocalCcnBench } from "./local-ccn.ts";
 import { runPricingBench } from "./pricing.ts";
 import { runStreamBench } from "./streams.ts";
 
@@ -15,6 +16,7 @@ const BENCHES: [string, string, () => Promise<Record<string, number | string>>][
 	["streams", "Streams: Superfluid FlowUpdated backfill", runStreamBench],
 	["entitlements", "Entitlements: recompute and freshness", runEntitlementBench],
 	["api", "API: can-pay, accounts and a trivial route", runApiBench],
+	["ccn", "Local CCN: signing, loading and serving 200k messages", runLocalCcnBench],
 ];
 
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
