@@ -37,5 +37,6 @@ export function docsAssets(): Map<string, string> {
 		["swagger-ui.css", fromPackages.resolve("swagger-ui-dist/swagger-ui.css")],
 		["swagger-ui-bundle.js", fromPackages.resolve("swagger-ui-dist/swagger-ui-bundle.js")],
 		["docs.js", join(here, "docs.js")],
+		["docs.css", join(here, "docs.css")],
 	]);
 }

@@ -41,7 +41,7 @@ function compact(value) {
  * A chart in `container`, sized to its width and resized with it. `describe(data)` gives the text
  * alternative (the container's accessible name). Returns `update(data)`, which redraws.
  */
-async function mountChart(container, { height = 220, options, toUplot, describe, colors }) {
+async function mountChart(container, { height = 220, options, toUplot, describe, colors, x }) {
 	const uPlot = await loadUplot();
 	container.classList.add("chart");
 	container.setAttribute("role", "img");
@@ -59,7 +59,7 @@ async function mountChart(container, { height = 220, options, toUplot, describe,
 		}
 		chart?.destroy();
 		shape = nextShape;
-		chart = new uPlot({ ...options(uPlot, data), width: width(), height, series: [{}, ...series] }, aligned, container);
+		chart = new uPlot({ ...options(uPlot, data), width: width(), height, series: [x(data), ...series] }, aligned, container);
 	};
 	new ResizeObserver(() => chart?.setSize({ width: width(), height })).observe(container);
 	return { update: render };
@@ -69,15 +69,34 @@ function axis(extra = {}) {
 	return { stroke: INK, font: FONT, grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID, width: 1 }, ...extra };
 }
 
+/** Steps of a count axis: whole numbers only. */
+const WHOLE = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6];
+
+/** The y axis: compact figures; whole steps for counts. */
+function valueAxis(counts) {
+	return axis({ values: (_u, splits) => splits.map(compact), size: 56, ...(counts ? { incrs: WHOLE } : {}) });
+}
+
+/** Category labels, every k-th one when they would overlap (narrow screens). */
+function categoryValues(labels) {
+	return (u, splits) => {
+		const widest = Math.max(...labels.map((l) => l.length)) * 7 + 12;
+		const plotWidth = u.bbox.width / window.devicePixelRatio;
+		const every = Math.max(1, Math.ceil((labels.length * widest) / Math.max(1, plotWidth)));
+		return splits.map((i) => (i % every === 0 ? (labels[i] ?? "") : ""));
+	};
+}
+
 /**
  * Bars over categories. `data`: `{ labels: string[], series: [{ label, values: (number|null)[], text?: string[] }] }`;
  * `text` gives the exact figure shown on hover. With two series, bars stand side by side.
  */
-export async function barChart(container, { height, unit = "", describe }) {
+export async function barChart(container, { height, unit = "", counts = false, category = "", describe }) {
 	return mountChart(container, {
 		height,
 		colors: COLORS,
 		describe,
+		x: (data) => ({ label: category, value: (_u, v) => data.labels[v] ?? "—" }),
 		toUplot: (data) => ({
 			aligned: [data.labels.map((_, i) => i), ...data.series.map((s) => s.values)],
 			series: data.series.map((s, i) => ({
@@ -104,10 +123,10 @@ export async function barChart(container, { height, unit = "", describe }) {
 				axis({
 					grid: { show: false },
 					splits: () => data.labels.map((_, i) => i),
-					values: (_u, splits) => splits.map((i) => data.labels[i] ?? ""),
+					values: categoryValues(data.labels),
 					gap: 4,
 				}),
-				axis({ values: (_u, splits) => splits.map(compact), size: 56 }),
+				valueAxis(counts),
 			],
 		}),
 	});
@@ -122,6 +141,7 @@ export async function stepChart(container, { height, describe }) {
 		height,
 		colors: COLORS,
 		describe,
+		x: () => ({ label: "Time (UTC)", value: "{YYYY}-{MM}-{DD} {HH}:{mm}:{ss}" }),
 		toUplot: (data) => ({
 			aligned: [data.times, ...data.series.map((s) => s.values)],
 			series: data.series.map((s, i) => ({
@@ -133,11 +153,13 @@ export async function stepChart(container, { height, describe }) {
 				value: (_u, v) => (v === null || v === undefined ? "—" : compact(v)),
 			})),
 		}),
-		options: () => ({
+		options: (uPlot) => ({
+			// Times in UTC, as everywhere else on the dashboard.
+			tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), "Etc/UTC"),
 			legend: { show: true, live: true },
 			cursor: { drag: { x: true, y: false } },
 			scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
-			axes: [axis({ space: 70 }), axis({ values: (_u, splits) => splits.map(compact), size: 56 })],
+			axes: [axis({ space: 70 }), valueAxis(false)],
 		}),
 	});
 }

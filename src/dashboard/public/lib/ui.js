@@ -22,6 +22,19 @@ export function aleph(value) {
 
 let copies = 0;
 
+/** Two overlapping sheets, drawn in the text colour (no icon font, no image request). */
+function copyIcon() {
+	const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+	for (const [k, v] of Object.entries({ viewBox: "0 0 16 16", width: "14", height: "14", "aria-hidden": "true", focusable: "false" }))
+		svg.setAttribute(k, v);
+	for (const d of ["M5.5 5.5h8v8h-8z", "M2.5 10.5v-8h8"]) {
+		const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+		for (const [k, v] of Object.entries({ d, fill: "none", stroke: "currentColor", "stroke-width": "1.5" })) path.setAttribute(k, v);
+		svg.append(path);
+	}
+	return svg;
+}
+
 /** A button copying `text` to the clipboard, saying so to screen readers. */
 export function copyButton(text, what = "address") {
 	copies += 1;
@@ -48,7 +61,7 @@ export function copyButton(text, what = "address") {
 				}, 1500);
 			},
 		},
-		h("span", { "aria-hidden": "true" }, "⧉"),
+		copyIcon(),
 	);
 	return h("span", { class: "copy-wrap" }, button, status);
 }

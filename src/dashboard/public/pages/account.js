@@ -196,6 +196,12 @@ function historySeries(entries) {
 			return current;
 		});
 	});
+	// The last balance still holds now.
+	const now = Math.floor(Date.now() / 1000);
+	if (times.length > 0 && now > (times.at(-1) ?? now)) {
+		times.push(now);
+		for (const col of columns) col.push(col.at(-1) ?? null);
+	}
 	const total = times.map((_, j) => columns.reduce((sum, col) => sum + (col[j] ?? 0n), 0n));
 	const toAleph = (wei) => (wei === null ? null : Number(wei) / 1e18);
 	return {

@@ -3,7 +3,7 @@
 import { getJson, withQuery } from "../lib/api.js";
 import { barChart } from "../lib/charts.js";
 import { h } from "../lib/dom.js";
-import { integer } from "../lib/format.js";
+import { dateTime, formatWei, groupDigits, integer, perHour, shortAddress } from "../lib/format.js";
 import { address, badge, card, table, view, when } from "../lib/ui.js";
 
 /** Kinds the oracle raises (more appear in the counts as they are added). */
@@ -17,12 +17,26 @@ const KINDS = [
 ];
 const PAGE = 100;
 
-/** The alert's detail as short `key value` pairs (what changed, which chain, when). */
+const INTEGER = /^-?\d+$/;
+const HEX_ADDRESS = /0x[0-9a-fA-F]{40}/g;
+
+/** One detail value for a reader: wei as exact ALEPH, wei/s as ALEPH/h, unix times as dates, short addresses. */
+function detailValue(key, value) {
+	const text = String(value);
+	if (INTEGER.test(text)) {
+		if (/rate|^flowTo|^requiredTo/i.test(key)) return `${perHour(text)} ALEPH/h`;
+		if (/At$/.test(key)) return dateTime(new Date(Number(text) * 1000).toISOString());
+		if (/^(locked|balance|shortfall|available|deposit)$/.test(key)) return `${groupDigits(formatWei(text))} ALEPH`;
+	}
+	return text.replace(HEX_ADDRESS, shortAddress).replaceAll("_", " ");
+}
+
+/** The alert's detail as short `key value` pairs (what is short, which chain, when). */
 function detailText(detail) {
 	if (!detail || typeof detail !== "object") return "";
 	return Object.entries(detail)
 		.filter(([, v]) => v !== null && typeof v !== "object")
-		.map(([k, v]) => `${k} ${v}`)
+		.map(([k, v]) => `${k.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} ${detailValue(k, v)}`)
 		.join(" · ");
 }
 
@@ -89,6 +103,8 @@ export async function mount(root, { params }) {
 	list.body.append(rows.el, h("div", { class: "pager" }, more));
 	root.append(h("div", { class: "card wide" }, filterForm(status, kind, account, kinds)), h("div", { class: "grid" }, byKind.el, list.el));
 	const bars = await barChart(chart, {
+		counts: true,
+		category: "Kind",
 		describe: (d) =>
 			`Alerts by kind: ${d.labels.map((l, i) => `${l}: ${d.series[0].values[i]} open, ${d.series[1].values[i]} resolved`).join("; ")}`,
 	});
@@ -127,10 +143,10 @@ export async function mount(root, { params }) {
 					when(a.openedAt),
 					address(a.address),
 					a.kind.replaceAll("_", " "),
-					a.subject || "—",
+					(a.subject || "—").replace(HEX_ADDRESS, shortAddress),
 					badge(a.status),
 					when(a.resolvedAt),
-					h("span", { class: "muted" }, detailText(a.detail)),
+					h("span", { class: "muted detail" }, detailText(a.detail)),
 				]),
 				{ caption: "Alerts", empty: "No alert matches." },
 			),

@@ -37,7 +37,7 @@ async function soonestOut() {
 }
 
 export async function mount(root) {
-	const totals = card("Credits", { id: "credit-totals", wide: true });
+	const totals = card("Credits in the network", { id: "credit-totals", wide: true });
 	root.append(h("div", { class: "grid" }, totals.el));
 	const spendOnly = (t) =>
 		stat(
@@ -62,6 +62,8 @@ export async function mount(root) {
 		});
 		root.querySelector(".grid")?.append(distribution.el, top.el, soon.el);
 		const bars = await barChart(chart, {
+			counts: true,
+			category: "From (credits)",
 			describe: (d) => `Accounts per credit balance range: ${d.labels.map((l, i) => `from ${l}: ${d.series[0].values[i]}`).join(", ")}`,
 		});
 		return { distribution, chart, buckets, top, soon, bars };

@@ -32,6 +32,8 @@ export async function mount(root, { params, setTitle }) {
 		h("div", { class: "grid" }, distribution.el, top.el),
 	);
 	const bars = await barChart(chart, {
+		counts: true,
+		category: "From (ALEPH)",
 		describe: (d) => `Holders per balance range: ${d.labels.map((l, i) => `from ${l} ALEPH: ${d.series[0].values[i]}`).join(", ")}`,
 	});
 

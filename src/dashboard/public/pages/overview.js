@@ -94,9 +94,12 @@ export async function mount(root) {
 	root.append(h("div", { class: "grid" }, figures.el, chains.el, supply.el, alerts.el, feeds.el));
 	const supplyBars = await barChart(supplyChart, {
 		unit: "ALEPH",
+		category: "Chain",
 		describe: (d) => `Supply by chain: ${d.labels.map((l, i) => `${l} ${d.series[0].text[i]} ALEPH`).join(", ")}`,
 	});
 	const alertBars = await barChart(alertsChart, {
+		counts: true,
+		category: "Kind",
 		describe: (d) => `Open alerts by kind: ${d.labels.map((l, i) => `${l} ${d.series[0].values[i]}`).join(", ")}`,
 	});
 

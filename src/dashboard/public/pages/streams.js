@@ -71,6 +71,21 @@ function runningDryTable(accounts) {
 	);
 }
 
+function streamTotals(streams) {
+	const row = (label, t) => [label, integer(t.streams), integer(t.senders), integer(t.receivers), amount(t.perHour.aleph)];
+	return table(
+		[
+			{ label: "Chain" },
+			{ label: "Streams", numeric: true },
+			{ label: "Payers", numeric: true },
+			{ label: "Receivers", numeric: true },
+			{ label: "ALEPH per hour", numeric: true },
+		],
+		[...Object.entries(streams.chains).map(([chain, t]) => row(chain, t)), row(h("strong", null, "All"), streams)],
+		{ caption: "Open streams per chain" },
+	);
+}
+
 export async function mount(root) {
 	const split = card("The 80/20 split", {
 		id: "split",
@@ -79,21 +94,28 @@ export async function mount(root) {
 	const chart = h("div");
 	const splitFigures = view();
 	split.body.append(chart, splitFigures.el);
+	const numbers = card("Open streams", { id: "stream-totals", note: "Per chain whose Superfluid streams the oracle indexes." });
 	const dry = card("Closest to running dry", {
 		id: "running-dry",
 		wide: true,
 		note: "Payers whose available balance reaches zero soonest; the countdown runs live.",
 	});
 	const receivers = card("What each receiver gets", { id: "receivers", wide: true });
-	root.append(h("div", { class: "grid" }, split.el, dry.el, receivers.el));
+	root.append(h("div", { class: "grid" }, split.el, numbers.el, dry.el, receivers.el));
 	const bars = await barChart(chart, {
 		unit: "ALEPH/h",
+		category: "Chain",
 		describe: (d) =>
 			`ALEPH per hour by chain: ${d.labels.map((l, i) => `${l}: CRNs ${d.series[0].text[i]}, community ${d.series[1].text[i]}`).join("; ")}`,
 	});
 
 	return async function refresh() {
-		const [flows, soon] = await Promise.all([getJson("/v1/stats/flows?limit=1000"), getJson("/v1/stats/running-dry?limit=20")]);
+		const [flows, soon, totals] = await Promise.all([
+			getJson("/v1/stats/flows?limit=1000"),
+			getJson("/v1/stats/running-dry?limit=20"),
+			getJson("/v1/stats/totals"),
+		]);
+		numbers.show(totals.streams, () => streamTotals(totals.streams));
 		const byChain = splitByChain(flows.receivers);
 		chart.hidden = byChain.length === 0;
 		if (byChain.length > 0)
