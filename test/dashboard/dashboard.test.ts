@@ -362,7 +362,9 @@ describe("page weight", () => {
 		const lines = [];
 		for (const [name, path] of PAGES) {
 			const load = await measureColdLoad(browser.context, url(path()));
-			lines.push(`${name}: ${load.requests} requests, ${load.bytes} B (uPlot ${load.chartBytes} B), data on screen at ${load.readyMs.toFixed(0)} ms`);
+			lines.push(
+				`${name}: ${load.requests} requests, ${load.bytes} B (uPlot ${load.chartBytes} B), data on screen at ${load.readyMs.toFixed(0)} ms`,
+			);
 			expect(load.bytes, name).toBeLessThan(100_000);
 			expect(load.chartBytes, name).toBeLessThan(30_000);
 		}
