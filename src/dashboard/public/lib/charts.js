@@ -132,6 +132,13 @@ export async function barChart(container, { height, unit = "", counts = false, c
 	});
 }
 
+/** Time ticks in UTC, as precise as the visible range needs: "12-01", "14:05", "14:05:30". */
+function timeValues(u, splits) {
+	const range = (u.scales.x.max ?? 0) - (u.scales.x.min ?? 0);
+	const [from, to] = range > 3 * 86400 ? [5, 10] : range > 300 ? [11, 16] : [11, 19];
+	return splits.map((s) => new Date(s * 1000).toISOString().slice(from, to));
+}
+
 /**
  * Values over time as steps (a balance holds until the next change). `data`:
  * `{ times: number[] (unix seconds), series: [{ label, values: (number|null)[] }] }`.
@@ -159,7 +166,7 @@ export async function stepChart(container, { height, describe }) {
 			legend: { show: true, live: true },
 			cursor: { drag: { x: true, y: false } },
 			scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
-			axes: [axis({ space: 70 }), valueAxis(false)],
+			axes: [axis({ space: 80, values: timeValues }), valueAxis(false)],
 		}),
 	});
 }

@@ -8,6 +8,8 @@ import { duration, percent, perHour } from "../lib/format.js";
 import { address, aleph, amount, badge, card, copyButton, countdown, notice, stat, table, view, when } from "../lib/ui.js";
 
 const ADDRESS = /^0x[0-9a-f]{40}$/i;
+/** Balance changes the history chart reads per chain, the latest first (the API's JSON is not compressed: ≈ 80 B a row). */
+const HISTORY_ROWS = 250;
 
 function summary(account) {
 	const balance = BigInt(account.balance.wei);
@@ -24,7 +26,7 @@ function summary(account) {
 				: null,
 			stat("Status", badge(account.status), account.criticalAt ? ["critical ", countdown(account.criticalAt)] : null, "status"),
 		),
-		balance > 0n || locked > 0n
+		locked > 0n
 			? h(
 					"p",
 					null,
@@ -39,8 +41,8 @@ function summary(account) {
 				)
 			: null,
 		table(
-			[{ label: "Chain" }, { label: "Balance", numeric: true }, { label: "Indexed block", numeric: true }],
-			Object.entries(account.balances).map(([chain, value]) => [chain, aleph(value), String(account.asOf[chain] ?? "—")]),
+			[{ label: "Chain" }, { label: "Balance (ALEPH)", numeric: true }, { label: "Indexed block", numeric: true }],
+			Object.entries(account.balances).map(([chain, value]) => [chain, amount(value.aleph), String(account.asOf[chain] ?? "—")]),
 			{ caption: "Balance per chain" },
 		),
 		h(
@@ -99,17 +101,17 @@ function streamsPart(account, flows) {
 		table(
 			[
 				{ label: "Chain" },
-				{ label: "Net flow", numeric: true },
-				{ label: "Deposit", numeric: true },
-				{ label: "Available now", numeric: true },
+				{ label: "Net flow (ALEPH/h)", numeric: true },
+				{ label: "Deposit (ALEPH)", numeric: true },
+				{ label: "Available now (ALEPH)", numeric: true },
 				{ label: "Critical at" },
 				{ label: "In" },
 			],
 			chains.map(([chain, s]) => [
 				chain,
-				amount(perHour(s.netFlowRate.weiPerSecond), "ALEPH/h"),
-				aleph(s.deposit),
-				aleph(s.available),
+				amount(perHour(s.netFlowRate.weiPerSecond)),
+				amount(s.deposit.aleph),
+				amount(s.available.aleph),
 				when(s.criticalAt),
 				countdown(s.criticalAt),
 			]),
@@ -118,12 +120,18 @@ function streamsPart(account, flows) {
 		flows.length === 0
 			? null
 			: table(
-					[{ label: "Direction" }, { label: "Chain" }, { label: "Counterparty" }, { label: "Rate", numeric: true }, { label: "Since" }],
+					[
+						{ label: "Direction" },
+						{ label: "Chain" },
+						{ label: "Counterparty" },
+						{ label: "Rate (ALEPH/h)", numeric: true },
+						{ label: "Since" },
+					],
 					flows.map((f) => [
 						f.direction === "out" ? "out to" : "in from",
 						f.chain,
 						address(f.direction === "out" ? f.receiver : f.sender),
-						amount(perHour(f.flowRate.weiPerSecond), "ALEPH/h"),
+						amount(perHour(f.flowRate.weiPerSecond)),
 						when(f.since),
 					]),
 					{ caption: "Open streams" },
@@ -134,7 +142,7 @@ function streamsPart(account, flows) {
 					[
 						{ label: "Chain" },
 						{ label: "CRN" },
-						{ label: "Needed to CRN", numeric: true },
+						{ label: "Needed to CRN (ALEPH/h)", numeric: true },
 						{ label: "Flowing", numeric: true },
 						{ label: "Needed to community", numeric: true },
 						{ label: "Flowing", numeric: true },
@@ -143,10 +151,10 @@ function streamsPart(account, flows) {
 					account.payg.map((p) => [
 						p.chain,
 						address(p.receiver),
-						amount(perHour(p.requiredToReceiver.weiPerSecond), "ALEPH/h"),
-						amount(perHour(p.flowToReceiver.weiPerSecond), "ALEPH/h"),
-						amount(perHour(p.requiredToCommunity.weiPerSecond), "ALEPH/h"),
-						amount(perHour(p.flowToCommunity.weiPerSecond), "ALEPH/h"),
+						amount(perHour(p.requiredToReceiver.weiPerSecond)),
+						amount(perHour(p.flowToReceiver.weiPerSecond)),
+						amount(perHour(p.requiredToCommunity.weiPerSecond)),
+						amount(perHour(p.flowToCommunity.weiPerSecond)),
 						p.ok ? badge("ok", "yes") : badge("insufficient", p.reason.replaceAll("_", " ")),
 					]),
 					{ caption: "Pay-as-you-go coverage" },
@@ -274,7 +282,10 @@ export async function mount(root, { params, setTitle }) {
 		const [owned, flows, entries, list] = await Promise.allSettled([
 			getJson(withQuery(`${path}/resources`, { limit: 100 })),
 			getJson(`${path}/flows`),
-			getJson(withQuery(`${path}/history`, { order: "desc", limit: 1000 })),
+			// One read per chain: the route orders by chain first, so one page could hold a single chain.
+			Promise.all(
+				Object.keys(account.balances).map((chain) => getJson(withQuery(`${path}/history`, { chain, order: "desc", limit: HISTORY_ROWS }))),
+			).then((pages) => ({ entries: pages.flatMap((p) => p.entries) })),
 			getJson(withQuery("/v1/alerts", { address: account.address, limit: 100 })),
 		]);
 		if (owned.status === "fulfilled") resources.show(owned.value.resources, () => resourcesTable(owned.value.resources));

@@ -4,7 +4,7 @@ import { getJson, withQuery } from "../lib/api.js";
 import { barChart } from "../lib/charts.js";
 import { h } from "../lib/dom.js";
 import { integer, powerOfTen } from "../lib/format.js";
-import { address, aleph, card, choices, table, view } from "../lib/ui.js";
+import { address, amount, card, choices, table, view } from "../lib/ui.js";
 
 const PAGE_SIZE = 25;
 
@@ -51,9 +51,9 @@ export async function mount(root, { params, setTitle }) {
 					{ label: "Balance from (ALEPH)", numeric: true },
 					{ label: "to", numeric: true },
 					{ label: "Holders", numeric: true },
-					{ label: "They hold", numeric: true },
+					{ label: "They hold (ALEPH)", numeric: true },
 				],
-				dist.buckets.map((b) => [b.from.aleph, b.to.aleph, integer(b.holders), aleph(b.balance)]),
+				dist.buckets.map((b) => [b.from.aleph, b.to.aleph, integer(b.holders), amount(b.balance.aleph)]),
 				{ caption: "Holders per balance range", empty: "No holder yet." },
 			),
 		);
@@ -63,14 +63,14 @@ export async function mount(root, { params, setTitle }) {
 				[
 					{ label: "#", numeric: true },
 					{ label: "Address" },
-					{ label: "Balance", numeric: true },
+					{ label: "Balance (ALEPH)", numeric: true },
 					...(chain ? [] : chains.map((c) => ({ label: c, numeric: true }))),
 				],
 				page.holders.map((holder, i) => [
 					integer(from + i),
 					address(holder.address),
-					aleph(holder.balance),
-					...(chain ? [] : chains.map((c) => (holder.balances[c] ? aleph(holder.balances[c]) : h("span", { class: "muted" }, "—")))),
+					amount(holder.balance.aleph),
+					...(chain ? [] : chains.map((c) => (holder.balances[c] ? amount(holder.balances[c].aleph) : h("span", { class: "muted" }, "—")))),
 				]),
 				{ caption: "Top holders", empty: "No holder yet." },
 			),

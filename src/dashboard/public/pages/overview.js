@@ -131,8 +131,13 @@ export async function mount(root) {
 			});
 			supplyFigures.show(supplyBody.value, () =>
 				table(
-					[{ label: "Chain" }, { label: "Minted", numeric: true }, { label: "Burned", numeric: true }, { label: "Supply", numeric: true }],
-					perChain.map(([chain, s]) => [chain, aleph(s.minted), aleph(s.burned), aleph(s.supply)]),
+					[
+						{ label: "Chain" },
+						{ label: "Minted (ALEPH)", numeric: true },
+						{ label: "Burned", numeric: true },
+						{ label: "Supply", numeric: true },
+					],
+					perChain.map(([chain, s]) => [chain, amount(s.minted.aleph), amount(s.burned.aleph), amount(s.supply.aleph)]),
 					{ caption: "Supply by chain" },
 				),
 			);

@@ -5,7 +5,7 @@ import { getJson } from "../lib/api.js";
 import { barChart } from "../lib/charts.js";
 import { h } from "../lib/dom.js";
 import { integer, percent, perHour } from "../lib/format.js";
-import { address, aleph, amount, badge, card, countdown, notice, table, view, when } from "../lib/ui.js";
+import { address, amount, badge, card, countdown, notice, table, view, when } from "../lib/ui.js";
 
 /** Per chain: Σ wei/s to the CRNs and to the community wallet. */
 function splitByChain(receivers) {
@@ -28,7 +28,7 @@ function receiversTable(receivers, split) {
 			{ label: "Streams", numeric: true },
 			{ label: "ALEPH per hour", numeric: true },
 			{ label: "Share of the chain", numeric: true },
-			{ label: "Deposits", numeric: true },
+			{ label: "Deposits (ALEPH)", numeric: true },
 		],
 		receivers.map((r) => [
 			r.chain,
@@ -36,7 +36,7 @@ function receiversTable(receivers, split) {
 			integer(r.streams),
 			amount(perHour(r.flowRate.weiPerSecond)),
 			percent(r.flowRate.weiPerSecond, totals.get(r.chain) ?? 0n),
-			aleph(r.deposit),
+			amount(r.deposit.aleph),
 		]),
 		{ caption: "Receivers", empty: "No open stream." },
 	);
@@ -49,8 +49,8 @@ function runningDryTable(accounts) {
 			.map(([chain, s]) => [
 				address(a.address),
 				chain,
-				amount(perHour(-BigInt(s.netFlowRate.weiPerSecond)), "ALEPH/h"),
-				aleph(s.available),
+				amount(perHour(-BigInt(s.netFlowRate.weiPerSecond))),
+				amount(s.available.aleph),
 				when(s.criticalAt),
 				countdown(s.criticalAt),
 				badge(a.status),
@@ -60,8 +60,8 @@ function runningDryTable(accounts) {
 		[
 			{ label: "Payer" },
 			{ label: "Chain" },
-			{ label: "Outflow", numeric: true },
-			{ label: "Available now", numeric: true },
+			{ label: "Outflow (ALEPH/h)", numeric: true },
+			{ label: "Available now (ALEPH)", numeric: true },
 			{ label: "Runs dry at" },
 			{ label: "In" },
 			{ label: "Status" },
