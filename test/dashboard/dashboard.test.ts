@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AnvilInstance, startAnvil } from "../../src/devchain/anvil.ts";
 import { createDevClient, type DevClient } from "../../src/devchain/client.ts";
 import { batchTransfer, deployAlephToken, transfer } from "../../src/devchain/erc20.ts";
-import { createFlow, deploySuperfluid, type SuperfluidFramework, superTokenAbi } from "../../src/devchain/superfluid.ts";
+import { createFlow, type SuperfluidFramework } from "../../src/devchain/superfluid.ts";
 import { getDefaultSettings } from "../../src/pricing/index.ts";
+import { type SuperfluidFixture, startSuperfluidFixture } from "../devchain/superfluid-fixture.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { enableAccounts, testAccounts } from "../helpers/erc20-traffic.ts";
 import { eventually, instanceMessage, itemHash, startSystem } from "../helpers/system.ts";
@@ -45,7 +46,7 @@ const [whale, hodl, drifter, payer, saver, crn, crn2, ...crowd] = testAccounts(2
 ];
 
 let eth: AnvilInstance;
-let avax: AnvilInstance;
+let avax: SuperfluidFixture;
 let ethClient: DevClient;
 let avaxClient: DevClient;
 let token: Address;
@@ -59,18 +60,6 @@ let shots: string;
 
 // biome-ignore lint/suspicious/noExplicitAny: API answers are arbitrary JSON
 const api = async (path: string): Promise<any> => (await system.api(path)).body;
-
-async function superTransfer(to: Address, amount: bigint) {
-	const hash = await avaxClient.writeContract({
-		address: sf.token,
-		abi: superTokenAbi,
-		functionName: "transfer",
-		args: [to, amount],
-		account: sf.deployer,
-		gas: 500_000n,
-	});
-	await avaxClient.waitForTransactionReceipt({ hash });
-}
 
 async function register(message: ReturnType<typeof instanceMessage>) {
 	const answer = await system.api(`/v1/resources/${itemHash()}`, { method: "PUT", body: JSON.stringify({ message }) });
@@ -89,14 +78,13 @@ async function streamFor(sender: Address, to: Address, factor: bigint) {
 }
 
 beforeAll(async () => {
-	[eth, avax] = await Promise.all([startAnvil(), startAnvil({ disableCodeSizeLimit: true })]);
+	[eth, avax] = await Promise.all([startAnvil(), startSuperfluidFixture()]);
 	ethClient = createDevClient(eth);
-	avaxClient = createDevClient(avax);
+	({ client: avaxClient, sf } = avax);
 	await enableAccounts(ethClient, [whale, hodl, drifter]);
 	await enableAccounts(avaxClient, [payer, saver]);
 	const deployed = await deployAlephToken(ethClient, { genesis: [{ address: whale, amount: GENESIS }] });
 	token = deployed.address;
-	sf = await deploySuperfluid(avaxClient);
 	database = await createTestDatabase();
 	system = await startSystem({
 		DATABASE_URL: database.url,
@@ -108,8 +96,8 @@ beforeAll(async () => {
 		ETH_GENESIS: `${whale}:${GENESIS}`,
 		ETH_FINALITY_BLOCKS: "2",
 		ETH_POLL_INTERVAL_MS: "100",
-		AVAX_RPC_URL: avax.url,
-		AVAX_CHAIN_ID: String(avax.chainId),
+		AVAX_RPC_URL: avax.anvil.url,
+		AVAX_CHAIN_ID: String(avax.anvil.chainId),
 		AVAX_TOKEN: sf.token,
 		AVAX_CFA: sf.cfa,
 		AVAX_FINALITY_BLOCKS: "2",
@@ -146,9 +134,9 @@ beforeAll(async () => {
 	);
 
 	// AVAX: payer streams for an instance on 1 ALEPH (dry within a day: at risk); saver on 500 ALEPH to another CRN.
-	await superTransfer(payer, ALEPH);
-	await superTransfer(saver, 500n * ALEPH);
-	await superTransfer(hodl, 42n * ALEPH);
+	await avax.fund(payer, ALEPH);
+	await avax.fund(saver, 500n * ALEPH);
+	await avax.fund(hodl, 42n * ALEPH);
 	await streamFor(payer, crn, 1n);
 	await streamFor(saver, crn2, 2n);
 
@@ -176,7 +164,7 @@ afterAll(async () => {
 	await browser?.close();
 	await system?.stop();
 	await database?.drop();
-	await Promise.all([eth?.stop(), avax?.stop()]);
+	await Promise.all([eth?.stop(), avax?.anvil.stop()]);
 });
 
 const url = (path: string) => `${system.url}${path}`;
