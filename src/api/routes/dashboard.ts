@@ -35,8 +35,7 @@ export function dashboardRoutes() {
 			description: `Pages: /dashboard and /dashboard/{${DASHBOARD_PAGES.join(",")}}. It reads only this API.`,
 			responses: { 200: { description: "HTML", content: { "text/html": { schema: z.string() } } } },
 		}),
-		// The shell is a file on disk: it can only be missing in a broken installation.
-		page as never,
+		page,
 	);
 	for (const name of DASHBOARD_PAGES) app.get(`/dashboard/${name}`, page);
 	app.get("/dashboard/assets/*", async (c) => {

@@ -45,7 +45,7 @@ export function docsRoutes(getDocument: () => OpenApiDocument) {
 			summary: "An interactive reader of the OpenAPI document, with try-it-out (Swagger UI, served offline)",
 			responses: { 200: { description: "HTML", content: { "text/html": { schema: z.string() } } } },
 		}),
-		(async (c: Context) => (await page.respond("docs", c.req.raw, headers)) ?? notFound(c)) as never,
+		async (c: Context) => (await page.respond("docs", c.req.raw, headers)) ?? notFound(c),
 	);
 	app.get(
 		"/docs/assets/*",

@@ -27,6 +27,14 @@ export function withQuery(path, params) {
 	return text ? `${path}?${text}` : path;
 }
 
+/** Every positive credit balance the network feed gives (pyaleph's route and shape), and their exact sum. */
+export async function creditBalances() {
+	const body = await getJson("/api/v0/credit_balances?pagination=0&min_balance=1");
+	let total = 0n;
+	for (const row of body.credit_balances) total += BigInt(row.credits);
+	return { balances: body.credit_balances, total: total.toString() };
+}
+
 /** The network feeds of a `/v1/status` answer; empty when none is configured (or the oracle predates them). */
 export function feedsOf(status) {
 	return Array.isArray(status?.feeds) ? status.feeds : [];

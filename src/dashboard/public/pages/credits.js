@@ -1,7 +1,7 @@
 // Credits: the network's credit balances (from the feed), their distribution, what credit resources
 // spend per day, and the accounts whose credits run out soonest. Without a feed, says so.
 
-import { feedsOf, getJson } from "../lib/api.js";
+import { creditBalances, feedsOf, getJson } from "../lib/api.js";
 import { barChart } from "../lib/charts.js";
 import { h } from "../lib/dom.js";
 import { duration, integer, powerOfTen } from "../lib/format.js";
@@ -81,15 +81,13 @@ export async function mount(root) {
 			return;
 		}
 		feedParts ??= await withFeed();
-		const [{ credit_balances: balances }, soonest] = await Promise.all([getJson("/api/v0/credit_balances?pagination=0"), soonestOut()]);
-		let circulation = 0n;
-		for (const b of balances) circulation += BigInt(b.credits);
-		totals.show([String(circulation), balances.length, stats.credits], () =>
+		const [{ balances, total: circulation }, soonest] = await Promise.all([creditBalances(), soonestOut()]);
+		totals.show([circulation, balances.length, stats.credits], () =>
 			h(
 				"div",
 				{ class: "stats" },
-				stat("In circulation", amount(circulation.toString(), "credits"), null, "credit-circulation"),
-				stat("Accounts holding credits", integer(balances.filter((b) => BigInt(b.credits) > 0n).length)),
+				stat("In circulation", amount(circulation, "credits"), null, "credit-circulation"),
+				stat("Accounts holding credits", integer(balances.length)),
 				spendOnly(stats),
 			),
 		);

@@ -1,6 +1,6 @@
 // Overview: indexing of each chain and feed, supply, holders, streams, alerts, credits at a glance.
 
-import { feedsOf, getJson } from "../lib/api.js";
+import { creditBalances, feedsOf, getJson } from "../lib/api.js";
 import { barChart } from "../lib/charts.js";
 import { h } from "../lib/dom.js";
 import { duration, integer, perHour } from "../lib/format.js";
@@ -71,14 +71,6 @@ function feedsTable(feeds) {
 	);
 }
 
-/** Σ of the credit balances of the feed (integers, exactly). */
-async function creditsInCirculation() {
-	const body = await getJson("/api/v0/credit_balances?pagination=0");
-	let total = 0n;
-	for (const row of body.credit_balances) total += BigInt(row.credits);
-	return { total: total.toString(), holders: body.credit_balances.length };
-}
-
 export async function mount(root) {
 	const figures = card("At a glance", { id: "totals", wide: true });
 	const chains = card("Indexing", { id: "chains", wide: true });
@@ -111,7 +103,7 @@ export async function mount(root) {
 			getJson("/v1/stats/alerts"),
 		]);
 		const feedList = status.status === "fulfilled" ? feedsOf(status.value) : [];
-		const credits = feedList.length > 0 ? await creditsInCirculation().catch((error) => ({ error })) : null;
+		const credits = feedList.length > 0 ? await creditBalances().catch((error) => ({ error })) : null;
 
 		if (status.status === "fulfilled") {
 			chains.show(status.value.chains, () => chainsTable(status.value));
@@ -196,7 +188,10 @@ export async function mount(root) {
 			tiles.push(stat("Credits in circulation", h("span", { class: "muted" }, "no network feed"), "configure ALEPH_API_URLS", "credits"));
 		else if ("error" in credits)
 			tiles.push(stat("Credits in circulation", h("span", { class: "muted" }, "unavailable"), credits.error.message, "credits"));
-		else tiles.push(stat("Credits in circulation", amount(credits.total, "credits"), `${integer(credits.holders)} accounts`, "credits"));
+		else
+			tiles.push(
+				stat("Credits in circulation", amount(credits.total, "credits"), `${integer(credits.balances.length)} accounts`, "credits"),
+			);
 		figures.show(
 			tiles.map((t) => t.textContent),
 			() => h("div", { class: "stats" }, tiles),
