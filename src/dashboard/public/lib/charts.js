@@ -132,6 +132,9 @@ export async function barChart(container, { height, unit = "", counts = false, c
 	});
 }
 
+/** Steps of the time axis, in seconds: never below a second (a balance changes once a block). */
+const TIME_STEPS = [1, 5, 10, 15, 30, 60, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400, 172800, 604800, 2592000, 31536000];
+
 /** Time ticks in UTC, as precise as the visible range needs: "12-01", "14:05", "14:05:30". */
 function timeValues(u, splits) {
 	const range = (u.scales.x.max ?? 0) - (u.scales.x.min ?? 0);
@@ -166,7 +169,7 @@ export async function stepChart(container, { height, describe }) {
 			legend: { show: true, live: true },
 			cursor: { drag: { x: true, y: false } },
 			scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
-			axes: [axis({ space: 80, values: timeValues }), valueAxis(false)],
+			axes: [axis({ space: 80, incrs: TIME_STEPS, values: timeValues }), valueAxis(false)],
 		}),
 	});
 }

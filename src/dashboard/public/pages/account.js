@@ -8,8 +8,8 @@ import { duration, percent, perHour } from "../lib/format.js";
 import { address, aleph, amount, badge, card, copyButton, countdown, notice, stat, table, view, when } from "../lib/ui.js";
 
 const ADDRESS = /^0x[0-9a-f]{40}$/i;
-/** Balance changes the history chart reads per chain, the latest first (the API's JSON is not compressed: ≈ 80 B a row). */
-const HISTORY_ROWS = 250;
+/** Balance changes the history chart reads per chain, the latest first (the API sends its JSON uncompressed, ≈ 140 B a row). */
+const HISTORY_ROWS = 200;
 
 function summary(account) {
 	const balance = BigInt(account.balance.wei);
@@ -182,41 +182,45 @@ function alertsTable(alerts) {
 	);
 }
 
-/** The transfer balance of each chain over time (steps), from the history rows, and their sum. */
-function historySeries(entries) {
-	const byChain = new Map();
-	const known = entries.filter((e) => e.timestamp !== null).map((e) => Date.parse(e.timestamp) / 1000);
+/**
+ * The transfer balance of each chain over time (steps), from each chain's latest history rows,
+ * and their sum. Before its first row a chain read in full held 0; one whose older rows were
+ * not read is unknown there, and so is the sum.
+ * @param {{ chain: string, entries: any[], complete: boolean }[]} pages
+ */
+function historySeries(pages) {
+	const known = pages.flatMap((p) => p.entries.filter((e) => e.timestamp !== null).map((e) => Date.parse(e.timestamp) / 1000));
 	const first = known.length > 0 ? Math.min(...known) : 0;
-	for (const e of entries) {
-		const t = e.timestamp === null ? first : Date.parse(e.timestamp) / 1000;
-		const points = byChain.get(e.chain) ?? [];
-		points.push([t, e.block, e.logIndex, BigInt(e.balanceAfter.wei)]);
-		byChain.set(e.chain, points);
-	}
-	const times = [...new Set([...byChain.values()].flatMap((p) => p.map(([t]) => t)))].sort((a, b) => a - b);
-	const chains = [...byChain.keys()].sort();
-	const columns = chains.map((chain) => {
-		const points = byChain.get(chain).sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+	const read = pages
+		.filter((p) => p.entries.length > 0)
+		.map((p) => ({
+			chain: p.chain,
+			complete: p.complete,
+			// Oldest first; a genesis credit (no timestamp) at the start.
+			points: p.entries
+				.map((e) => [e.timestamp === null ? first : Date.parse(e.timestamp) / 1000, e.block, e.logIndex, BigInt(e.balanceAfter.wei)])
+				.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]),
+		}))
+		.sort((a, b) => a.chain.localeCompare(b.chain));
+	const times = [...new Set(read.flatMap((r) => r.points.map(([t]) => t)))].sort((a, b) => a - b);
+	// The last balance still holds now.
+	const now = Math.floor(Date.now() / 1000);
+	if (times.length > 0 && now > (times.at(-1) ?? now)) times.push(now);
+	const columns = read.map(({ points, complete }) => {
 		let i = 0;
-		let current = null;
+		let current = complete ? 0n : null;
 		return times.map((t) => {
 			while (i < points.length && points[i][0] <= t) current = points[i++][3];
 			return current;
 		});
 	});
-	// The last balance still holds now.
-	const now = Math.floor(Date.now() / 1000);
-	if (times.length > 0 && now > (times.at(-1) ?? now)) {
-		times.push(now);
-		for (const col of columns) col.push(col.at(-1) ?? null);
-	}
-	const total = times.map((_, j) => columns.reduce((sum, col) => sum + (col[j] ?? 0n), 0n));
+	const total = times.map((_, j) => (columns.some((col) => col[j] === null) ? null : columns.reduce((sum, col) => sum + col[j], 0n)));
 	const toAleph = (wei) => (wei === null ? null : Number(wei) / 1e18);
 	return {
 		times,
 		series: [
-			...(chains.length > 1 ? [{ label: "All chains", values: total.map(toAleph) }] : []),
-			...chains.map((chain, k) => ({ label: chain, values: columns[k].map(toAleph) })),
+			...(read.length > 1 ? [{ label: "All chains", values: total.map(toAleph) }] : []),
+			...read.map((r, k) => ({ label: r.chain, values: columns[k].map(toAleph) })),
 		],
 	};
 }
@@ -284,8 +288,11 @@ export async function mount(root, { params, setTitle }) {
 			getJson(`${path}/flows`),
 			// One read per chain: the route orders by chain first, so one page could hold a single chain.
 			Promise.all(
-				Object.keys(account.balances).map((chain) => getJson(withQuery(`${path}/history`, { chain, order: "desc", limit: HISTORY_ROWS }))),
-			).then((pages) => ({ entries: pages.flatMap((p) => p.entries) })),
+				Object.keys(account.balances).map(async (chain) => {
+					const page = await getJson(withQuery(`${path}/history`, { chain, order: "desc", limit: HISTORY_ROWS }));
+					return { chain, entries: page.entries, complete: page.nextCursor === null };
+				}),
+			),
 			getJson(withQuery("/v1/alerts", { address: account.address, limit: 100 })),
 		]);
 		if (owned.status === "fulfilled") resources.show(owned.value.resources, () => resourcesTable(owned.value.resources));
@@ -297,7 +304,7 @@ export async function mount(root, { params, setTitle }) {
 		if (list.status === "fulfilled") alerts.show(list.value.alerts, () => alertsTable(list.value.alerts));
 		else alerts.fail(list.reason);
 		if (entries.status === "fulfilled") {
-			const series = historySeries(entries.value.entries);
+			const series = historySeries(entries.value);
 			chart.hidden = series.times.length === 0;
 			if (series.times.length > 0) await steps.update(series);
 			historyNote.show(series.times.length, () => (series.times.length === 0 ? notice("No token transfer touched this account.") : null));
