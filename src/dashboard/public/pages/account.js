@@ -8,8 +8,8 @@ import { duration, percent, perHour } from "../lib/format.js";
 import { address, aleph, amount, badge, card, copyButton, countdown, notice, stat, table, view, when } from "../lib/ui.js";
 
 const ADDRESS = /^0x[0-9a-f]{40}$/i;
-/** Balance changes the history chart reads per chain, the latest first (the API sends its JSON uncompressed, ≈ 140 B a row). */
-const HISTORY_ROWS = 200;
+/** Balance changes the history chart reads per chain, the latest first (the API sends its JSON uncompressed: ≈ 390 B a row). */
+const HISTORY_ROWS = 100;
 
 function summary(account) {
 	const balance = BigInt(account.balance.wei);
