@@ -65,6 +65,7 @@ export function bannerLines(input: BannerInput): string[] {
 		`  database:  ${input.storage}`,
 		`  jobs:      ${input.jobs}`,
 		"",
+		`  dashboard  ${input.apiUrl}/dashboard`,
 		`  API   ${input.apiUrl}`,
 		`  docs  ${input.apiUrl}/docs`,
 		input.generatedKey

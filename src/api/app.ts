@@ -3,7 +3,6 @@ import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import type { ApiContext, ApiEnv } from "./context.ts";
-import type { OpenApiDocument } from "./docs-page.ts";
 import { createErrorHandler, notFound, validationHook } from "./errors.ts";
 import { createFreshness } from "./freshness.ts";
 import { accessLog } from "./middleware/access-log.ts";
@@ -16,9 +15,11 @@ import { alertRoutes } from "./routes/alerts.ts";
 import { balancesUpdateRoutes } from "./routes/balances-update.ts";
 import { canPayRoutes } from "./routes/can-pay.ts";
 import { ccnRoutes } from "./routes/ccn.ts";
-import { docsRoutes } from "./routes/docs.ts";
+import { dashboardRoutes } from "./routes/dashboard.ts";
+import { docsRoutes, type OpenApiDocument } from "./routes/docs.ts";
 import { resourceRoutes } from "./routes/resources.ts";
 import { statsRoutes } from "./routes/stats.ts";
+import { statsSummaryRoutes } from "./routes/stats-summary.ts";
 import { statusRoutes } from "./routes/status.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
@@ -68,6 +69,7 @@ export function createApp(ctx: ApiContext): OpenAPIHono<ApiEnv> {
 	app.route("/api/v0", ccnRoutes(deps));
 	app.route("/v1/balances-update", balancesUpdateRoutes(deps));
 	app.route("/v1/stats", statsRoutes(deps));
+	app.route("/v1/stats", statsSummaryRoutes(deps));
 	app.route("/v1/alerts", alertRoutes(deps));
 	app.route("/v1/webhooks", webhookRoutes(deps));
 
@@ -86,9 +88,10 @@ export function createApp(ctx: ApiContext): OpenAPIHono<ApiEnv> {
 				description:
 					"Blockchain indexer and payment oracle of the Aleph Cloud network. Amounts are exact decimal strings; addresses are accepted in any case and returned checksummed.",
 			},
-		}) as unknown as OpenApiDocument;
+		});
 		return document;
 	};
 	app.route("/", docsRoutes(getDocument));
+	app.route("/", dashboardRoutes());
 	return app;
 }

@@ -3,7 +3,8 @@ import type { Entitlement, PaygCoverage, StreamEntitlement } from "../domain/ent
 import { amount, blockMap, display, flowRate, isoFromSeconds } from "./format.ts";
 import type { AccountSchema, PaygSchema, StreamStateSchema } from "./schemas/account.ts";
 
-function streamJson(s: StreamEntitlement): z.infer<typeof StreamStateSchema> {
+/** JSON of one chain's stream state. */
+export function streamJson(s: StreamEntitlement): z.infer<typeof StreamStateSchema> {
 	return {
 		netFlowRate: flowRate(s.netFlowRate),
 		deposit: amount(s.deposit),

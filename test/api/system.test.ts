@@ -66,6 +66,7 @@ describe("GET /v1/status", () => {
 		expect(body.chains[1]).toEqual({
 			chain: "AVAX",
 			chainId: 43_114,
+			startBlock: 1,
 			indexedBlock: 2_000,
 			headBlock: 2_003,
 			lagBlocks: 3,
@@ -160,6 +161,10 @@ describe("GET /openapi.json and GET /docs", () => {
 				"GET /v1/stats/supply",
 				"GET /v1/stats/holders",
 				"GET /v1/stats/flows",
+				"GET /v1/stats/totals",
+				"GET /v1/stats/distribution",
+				"GET /v1/stats/alerts",
+				"GET /v1/stats/running-dry",
 				"GET /v1/alerts",
 				"GET /v1/webhooks",
 				"POST /v1/webhooks",
@@ -167,6 +172,7 @@ describe("GET /openapi.json and GET /docs", () => {
 				"POST /v1/webhooks/{id}/rotate",
 				"GET /openapi.json",
 				"GET /docs",
+				"GET /dashboard",
 			].sort(),
 		);
 		const history = doc.paths["/v1/accounts/{address}/history"]?.get;
@@ -174,13 +180,27 @@ describe("GET /openapi.json and GET /docs", () => {
 		expect(Object.keys(doc.paths["/v1/can-pay"]?.post?.responses ?? {})).toEqual(["200", "400", "413", "503"]);
 	});
 
-	it("renders a self-contained page listing every path and schema", async () => {
+	it("serves Swagger UI from the oracle itself, reading /openapi.json, under a self-only CSP", async () => {
 		const res = await api.request("/docs");
 		expect(res.status).toBe(200);
 		expect(res.headers.get("content-type")).toContain("text/html");
+		const csp = res.headers.get("content-security-policy") ?? "";
+		expect(csp).toContain("script-src 'self';");
+		expect(csp).toContain("connect-src 'self';");
+		expect(csp).not.toMatch(/unsafe-eval|https?:|\*/);
 		const html = await res.text();
-		expect(html).not.toMatch(/<script|https?:\/\/(?!example)/);
-		for (const fragment of ["/v1/can-pay", "/v1/balances-update/{chain}", "DELETE", 'id="schema-CanPay"', "fromBlock"])
-			expect(html).toContain(fragment);
+		// Offline: every script and stylesheet is a path on this origin.
+		const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+		expect(urls.every((u) => u.startsWith("/"))).toBe(true);
+		expect(html).not.toMatch(/<script>|<style>|\son\w+=/);
+		for (const asset of ["/docs/assets/swagger-ui-bundle.js", "/docs/assets/swagger-ui.css", "/docs/assets/docs.js"]) {
+			expect(urls).toContain(asset);
+			const file = await api.request(asset, { headers: { "accept-encoding": "gzip" } });
+			expect(file.status, asset).toBe(200);
+			expect(file.headers.get("content-encoding")).toBe("gzip");
+		}
+		const init = await (await api.request("/docs/assets/docs.js")).text();
+		expect(init).toContain('url: "/openapi.json"');
+		expect(init).toContain("validatorUrl: null");
 	});
 });

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../../devchain/free-port.ts";
+import { launchBrowser, waitForDashboard, watchProblems } from "../dashboard/browser.ts";
 import { type CliProcess, spawnCli } from "../helpers/cli.ts";
 
 const run = promisify(execFile);
@@ -99,6 +100,7 @@ describe("npm run demo", () => {
 	it("prints the API and docs URLs, one anvil per chain (children of the demo), and the example requests", () => {
 		expect(apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 		expect(demo.output()).toContain(`docs  ${apiUrl}/docs`);
+		expect(demo.output()).toContain(`dashboard  ${apiUrl}/dashboard`);
 		expect(anvilPids).toHaveLength(3);
 		expect(anvilChildrenOf(demo.child.pid as number).sort()).toEqual([...anvilPids].sort());
 		expect([...examples.keys()].join("\n")).toMatch(/can-pay: yes[\s\S]*can-pay: no, errorCode 5[\s\S]*at_risk[\s\S]*alerts/);
@@ -118,6 +120,21 @@ describe("npm run demo", () => {
 		expect((await fetch(`${apiUrl}/ready`)).status).toBe(200);
 		const { stdout } = await run("sh", ["-c", examples.get("indexing status of the three chains") ?? "false"]);
 		expect(JSON.parse(stdout).chains).toHaveLength(3);
+	});
+
+	it("serves the dashboard: it loads in a browser with no console error and no failed request", async () => {
+		const browser = await launchBrowser();
+		try {
+			const page = await browser.context.newPage();
+			const problems = watchProblems(page);
+			await problems.navigate(`${apiUrl}/dashboard`);
+			await waitForDashboard(page);
+			await page.waitForSelector("#chains tbody tr");
+			expect(await page.locator("#chains tbody tr").count()).toBe(3);
+			expect(problems.list).toEqual([]);
+		} finally {
+			await browser.close();
+		}
 	});
 
 	it("answers the printed can-pay requests: one allowed, one refused with error code 5", async () => {

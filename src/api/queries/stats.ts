@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { Db } from "../../db/database.ts";
 import { ZERO_ADDRESS } from "../../lib/address.ts";
 import { availableBalancesSql } from "./available-balances.ts";
@@ -25,6 +25,16 @@ export async function supplyByChain(db: Db, chains: readonly string[]): Promise<
 	return new Map(chains.map((chain) => [chain, { minted: get(minted, chain), burned: get(burned, chain) }]));
 }
 
+/** SQL of `(chain, address, amount)`: the available balance at `t` of every account of `chains`, floored at 0, wei. */
+export function flooredBalancesSql(chains: readonly string[], t: bigint): RawBuilder<{ chain: string; address: string; amount: bigint }> {
+	return sql.join(
+		chains.map(
+			(chain) => sql`select ${chain}::text as chain, address, greatest(amount, 0) as amount from (${availableBalancesSql(chain, t)}) a`,
+		),
+		sql` union all `,
+	) as RawBuilder<{ chain: string; address: string; amount: bigint }>;
+}
+
 /** Keyset position of a holders page: the last (amount, address) served. */
 export type HolderPosition = { amount: bigint; address: string };
 
@@ -36,12 +46,7 @@ export async function listHolders(
 	db: Db,
 	q: { chains: readonly string[]; t: bigint; after: HolderPosition | null; limit: number },
 ): Promise<{ address: string; amount: bigint; chains: Record<string, string> }[]> {
-	const perChain = sql.join(
-		q.chains.map(
-			(chain) => sql`select ${chain}::text as chain, address, greatest(amount, 0) as amount from (${availableBalancesSql(chain, q.t)}) a`,
-		),
-		sql` union all `,
-	);
+	const perChain = flooredBalancesSql(q.chains, q.t);
 	const after = q.after
 		? sql`and (total < ${q.after.amount}::numeric or (total = ${q.after.amount}::numeric and address > ${q.after.address}))`
 		: sql``;

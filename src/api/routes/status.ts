@@ -17,6 +17,7 @@ const ChainStatusSchema = z
 	.object({
 		chain: z.string().openapi({ example: "AVAX" }),
 		chainId: z.number().int().nullable(),
+		startBlock: z.number().int().nullable().openapi({ description: "First block indexed (backfill progress is measured from it)" }),
 		indexedBlock: z.number().int().nullable(),
 		headBlock: z.number().int().nullable(),
 		lagBlocks: z.number().int().nullable(),
@@ -46,10 +47,11 @@ export function statusRoutes(deps: RouteDeps) {
 				const row = rows.get(chain);
 				const stale = deps.fresh.staleness(rows, [chain]).length > 0;
 				if (!row) {
-					const { chainId = null } = deps.ctx.config.chains.find((c) => c.name === chain) ?? {};
+					const config = deps.ctx.config.chains.find((c) => c.name === chain);
 					return {
 						chain,
-						chainId,
+						chainId: config?.chainId ?? null,
+						startBlock: config ? blockNumber(config.startBlock) : null,
 						indexedBlock: null,
 						headBlock: null,
 						lagBlocks: null,
@@ -62,6 +64,7 @@ export function statusRoutes(deps: RouteDeps) {
 				return {
 					chain,
 					chainId: Number(row.chain_id),
+					startBlock: blockNumber(row.start_block),
 					indexedBlock: blockNumber(row.indexed_block),
 					headBlock: blockNumber(row.head_block),
 					lagBlocks: row.head_block === null ? null : Number(row.head_block - row.indexed_block),
