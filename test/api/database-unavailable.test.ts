@@ -3,10 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../../devchain/free-port.ts";
 import { createApp } from "../../src/api/app.ts";
 import { type Database, openDatabase } from "../../src/db/database.ts";
-import { createLogger } from "../../src/lib/logger.ts";
-import { createMetrics } from "../../src/lib/metrics.ts";
-import { getDefaultPricing, getDefaultSettings } from "../../src/pricing/index.ts";
-import { API_KEY, addr, NOW, recordingQueue, testConfig } from "./helpers.ts";
+import { API_KEY, addr, NOW, testContext } from "./helpers.ts";
 
 let database: Database;
 let app: ReturnType<typeof createApp>;
@@ -14,17 +11,7 @@ let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
 	// A port nobody listens on: every connection is refused, as when the server is down.
 	database = await openDatabase({ databaseUrl: `postgres://root@127.0.0.1:${await findFreePort()}/gone` });
-	app = createApp({
-		config: testConfig(),
-		db: database.db,
-		pricing: getDefaultPricing(),
-		settings: getDefaultSettings(),
-		queue: recordingQueue(),
-		logger: createLogger("silent"),
-		metrics: createMetrics(),
-		now: () => NOW,
-		freshnessTtlMs: 0,
-	});
+	app = createApp(testContext(database.db));
 });
 afterAll(async () => {
 	await database?.close();

@@ -95,6 +95,22 @@ export type TestApi = {
 	request(path: string, init?: RequestInit & { json?: unknown; key?: string | null }): Promise<Response>;
 };
 
+/** An app context on `db`: test configuration, default aggregates, a recording queue, clock at {@link NOW}, no freshness cache, no logs. */
+export function testContext(db: Db, overrides: Partial<ApiContext> = {}): ApiContext {
+	return {
+		config: testConfig(),
+		db,
+		pricing: getDefaultPricing(),
+		settings: getDefaultSettings(),
+		queue: recordingQueue(),
+		logger: createLogger("silent"),
+		metrics: createMetrics(),
+		now: () => NOW,
+		freshnessTtlMs: 0,
+		...overrides,
+	};
+}
+
 /**
  * A fresh test database and an app on it (no freshness cache, clock at {@link NOW}). `wrapDb`
  * wraps the app's database handle (e.g. with a query-counting plugin); `db` stays unwrapped.
@@ -113,18 +129,12 @@ export async function createTestApi(
 			done();
 		},
 	});
-	const ctx: ApiContext = {
+	const ctx = testContext(wrapDb(database.db), {
 		config: testConfig(config),
-		db: wrapDb(database.db),
-		pricing: getDefaultPricing(),
-		settings: getDefaultSettings(),
 		queue,
 		logger: createLogger("info", {}, stream),
-		metrics: createMetrics(),
-		now: () => NOW,
-		freshnessTtlMs: 0,
 		...overrides,
-	};
+	});
 	const app = createApp(ctx);
 	return {
 		app,

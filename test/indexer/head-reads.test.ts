@@ -9,10 +9,7 @@ import { deployAlephToken } from "../../devchain/erc20.ts";
 import { createApp } from "../../src/api/app.ts";
 import { markLive } from "../../src/indexer/tables/chains.ts";
 import type { ChainWatcher } from "../../src/indexer/watcher.ts";
-import { createLogger } from "../../src/lib/logger.ts";
-import { createMetrics } from "../../src/lib/metrics.ts";
-import { getDefaultPricing, getDefaultSettings } from "../../src/pricing/index.ts";
-import { recordingQueue, testConfig } from "../api/helpers.ts";
+import { testConfig, testContext } from "../api/helpers.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
 import { eventually } from "../helpers/system.ts";
@@ -37,16 +34,8 @@ beforeAll(async () => {
 		pollIntervalMs: 100,
 	});
 	watcher = await startTestWatcher(database, chain, { timeoutMs: 500, retries: 1 });
-	app = createApp({
-		config: testConfig({ chains: [chain] }),
-		db: database.db,
-		pricing: getDefaultPricing(),
-		settings: getDefaultSettings(),
-		queue: recordingQueue(),
-		logger: createLogger("silent"),
-		metrics: createMetrics(),
-		freshnessTtlMs: 0,
-	});
+	// The wall clock: the database's ages are what matter.
+	app = createApp(testContext(database.db, { config: testConfig({ chains: [chain] }), now: undefined }));
 });
 afterAll(async () => {
 	await watcher?.stop();
