@@ -8,14 +8,17 @@ import { defineConfig } from "vitest/config";
 const UNIT = [
 	"test/architecture.test.ts",
 	"test/api/batch.test.ts",
+	"test/api/database-unavailable.test.ts",
 	"test/api/middleware.test.ts",
 	"test/config/**/*.test.ts",
 	"test/db/**/*.test.ts",
 	"test/domain/**/*.test.ts",
 	"test/indexer/block-ranges.test.ts",
 	"test/indexer/events.test.ts",
+	"test/jobs/**/*.test.ts",
 	"test/pricing/**/*.test.ts",
 	"test/queue/local-queue.test.ts",
+	"test/queue/outbox-drainer.test.ts",
 ];
 
 export default defineConfig({

@@ -18,9 +18,10 @@ import { loadConfig } from "../src/config/env.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { createLogger } from "../src/lib/logger.ts";
-import { createBullQueue } from "../src/queue/bull.ts";
+import { createBullQueue, queuePrefix } from "../src/queue/bull.ts";
 import { RECOMPUTE_ALL } from "../src/queue/jobs.ts";
 import { startRole } from "../src/runtime/roles.ts";
+import { readInstallationId } from "../src/runtime/service-state.ts";
 import { createBenchDatabase, runMain, spawnWatcher, stop } from "./lib.ts";
 
 const REDIS_URL = "redis://127.0.0.1:6379/9";
@@ -104,7 +105,8 @@ async function recomputeAll(
 	// Let them start (and run their own start-up fan-out), then time a clean one.
 	await waitQuiet(db);
 	const before = (await sql<{ n: bigint }>`select coalesce(sum(recomputes), 0)::int8 as n from entitlements`.execute(db)).rows[0]?.n ?? 0n;
-	const queue = createBullQueue({ redisUrl: REDIS_URL, debounceMs: 0 });
+	// The queues of this database (the workers use its installation's prefix).
+	const queue = createBullQueue({ redisUrl: REDIS_URL, prefix: queuePrefix(await readInstallationId(db)), debounceMs: 0 });
 	const started = performance.now();
 	await queue.add([RECOMPUTE_ALL]);
 	for (;;) {

@@ -13,7 +13,7 @@ export function createProcessors(deps: RecomputeDeps, webhooks: WebhookDeliveryO
 	return {
 		"entitlement.recompute": async ({ address }) => {
 			const { entitlement, jobs } = await recomputeEntitlement(deps, address);
-			return { result: entitlement.status, next: jobs };
+			return { result: entitlement?.status ?? "superseded", next: jobs };
 		},
 		"entitlement.recompute-all": ({ run, after }) => recomputeAllStep(deps, run ?? randomUUID(), after),
 		"entitlement.recompute-page": ({ after, through }) => recomputePage(deps, after, through),

@@ -8,8 +8,8 @@ export const FAN_OUT_PAGE = 1_000;
 /**
  * One step of "recompute every account": lists the next `FAN_OUT_PAGE` known accounts after
  * `after` and returns the next step and this page's recompute as separate jobs, so the listing
- * runs ahead and several workers recompute pages at once. The first step also re-enqueues webhook
- * deliveries left pending by a crash.
+ * runs ahead and several workers recompute pages at once. (Deliveries left pending by a crash
+ * are the outbox drainer's: it enqueues them again.)
  */
 export async function recomputeAllStep(deps: RecomputeDeps, run: string, after: string | null): Promise<JobOutcome> {
 	const page = await listKnownAccounts(deps.db, after, { limit: FAN_OUT_PAGE });
@@ -17,15 +17,6 @@ export async function recomputeAllStep(deps: RecomputeDeps, run: string, after: 
 	const next: JobRequest[] = [];
 	if (last !== undefined) next.push({ name: "entitlement.recompute-page", data: { run, after, through: last } });
 	if (last !== undefined && page.length === FAN_OUT_PAGE) next.push({ name: "entitlement.recompute-all", data: { run, after: last } });
-	if (after === null) {
-		const stale = await deps.db
-			.selectFrom("webhook_deliveries")
-			.select("id")
-			.where("status", "=", "pending")
-			.where("created_at", "<", new Date(Date.now() - 60_000))
-			.execute();
-		next.push(...stale.map((d) => ({ name: "webhook.deliver" as const, data: { deliveryId: d.id.toString() } })));
-	}
 	return { result: { accounts: page.length, next: page.length === FAN_OUT_PAGE ? last : null }, next };
 }
 

@@ -3,6 +3,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
+import { classifyDatabaseError } from "../db/errors.ts";
 import { describeError } from "../lib/errors.ts";
 import { formatFieldPath } from "../lib/field-path.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -55,9 +56,13 @@ const HTTP_CODES: Record<number, [string, string]> = {
 	415: ["unsupported_media_type", "Send the body as application/json."],
 };
 
+/** Seconds a client is asked to wait before retrying a 503. */
+const RETRY_AFTER_SECONDS = "5";
+
 /**
  * The one error handler: `ApiError`s and Hono's own `HTTPException`s (malformed JSON, unsupported
- * media type, body limit) keep their status; anything else is a 500 with a generic message and
+ * media type, body limit) keep their status; a database that does not answer (or a transaction
+ * that lost a race) is a 503 with `Retry-After`; anything else is a 500 with a generic message and
  * the request id, logged in full server-side.
  */
 export function createErrorHandler(logger: Logger): ErrorHandler<ApiEnv> {
@@ -65,6 +70,12 @@ export function createErrorHandler(logger: Logger): ErrorHandler<ApiEnv> {
 		if (error instanceof ApiError) {
 			for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
 			return c.json(errorBody(error.code, error.message, error.field), error.status);
+		}
+		const database = classifyDatabaseError(error);
+		if (database === "unavailable" || database === "transient") {
+			logger.warn({ err: describeError(error), request_id: c.get("requestId"), path: c.req.path }, "Database unavailable for a request");
+			c.header("Retry-After", RETRY_AFTER_SECONDS);
+			return c.json(errorBody("database_unavailable", "The database does not answer; retry later."), 503);
 		}
 		if (error instanceof HTTPException && error.status < 500) {
 			const [code, message] = HTTP_CODES[error.status] ?? ["bad_request", "The request cannot be served."];

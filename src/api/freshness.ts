@@ -1,4 +1,4 @@
-import { type ApiContext, wallClock } from "./context.ts";
+import type { ApiContext } from "./context.ts";
 import { ApiError } from "./errors.ts";
 import { type ChainRow, listChainRows } from "./queries/chains.ts";
 
@@ -6,7 +6,10 @@ import { type ChainRow, listChainRows } from "./queries/chains.ts";
 export type Freshness = {
 	/** The `chains` rows, at most `freshnessTtlMs` old (concurrent callers share one query). */
 	rows(): Promise<Map<string, ChainRow>>;
-	/** Why each of `chains` is too stale to answer from (missing row, or `updated_at` older than `staleAfterSeconds`). */
+	/**
+	 * Why each of `chains` is too stale to answer from (missing row, or `updated_at` older than
+	 * `staleAfterSeconds` by the database's clock, as of when the rows were read).
+	 */
 	staleness(rows: Map<string, ChainRow>, chains: readonly string[]): string[];
 	/** @throws ApiError 503 `stale_data` when one of `chains` is stale. */
 	assertFresh(chains: readonly string[]): Promise<Map<string, ChainRow>>;
@@ -15,7 +18,6 @@ export type Freshness = {
 /** Creates the freshness cache of one app. */
 export function createFreshness(ctx: ApiContext): Freshness {
 	const ttlMs = ctx.freshnessTtlMs ?? 1_000;
-	const now = ctx.now ?? wallClock;
 	const maxAge = BigInt(ctx.config.staleAfterSeconds);
 	let cached: { at: number; rows: Map<string, ChainRow> } | null = null;
 	let loading: Promise<Map<string, ChainRow>> | null = null;
@@ -35,7 +37,6 @@ export function createFreshness(ctx: ApiContext): Freshness {
 			return loading;
 		},
 		staleness(rows, chains) {
-			const t = now();
 			const reasons: string[] = [];
 			for (const chain of chains) {
 				const row = rows.get(chain);
@@ -43,7 +44,7 @@ export function createFreshness(ctx: ApiContext): Freshness {
 					reasons.push(`${chain} has not been indexed yet`);
 					continue;
 				}
-				const age = t - BigInt(Math.floor(row.updated_at.getTime() / 1000));
+				const age = row.age_seconds;
 				if (age > maxAge) reasons.push(`${chain} was last updated ${age} s ago (limit ${maxAge} s)`);
 			}
 			return reasons;

@@ -49,6 +49,10 @@ export type Config = {
 	entitlementDebounceMs: number;
 	/** Webhooks may reach loopback, private and other non-public addresses. */
 	webhookAllowPrivate: boolean;
+	/** Port of the metrics listener of `watch` and `work` (on `host`); null: none. */
+	metricsPort: number | null;
+	/** A database that does not answer for longer than this stops the process (exit 2), seconds. */
+	databaseMaxOutageSeconds: number;
 };
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -237,6 +241,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		rpcTimeoutMs: read(env, "RPC_TIMEOUT_MS", intIn(100, 600_000), issues) ?? 10_000,
 		entitlementDebounceMs: read(env, "ENTITLEMENT_DEBOUNCE_MS", intIn(0, 60_000), issues) ?? 200,
 		webhookAllowPrivate: read(env, "WEBHOOK_ALLOW_PRIVATE", z.enum(["0", "1"], { message: "must be 1 (allow) or 0" }), issues) === "1",
+		metricsPort: read(env, "METRICS_PORT", intIn(0, 65_535), issues) ?? null,
+		databaseMaxOutageSeconds: read(env, "DATABASE_MAX_OUTAGE_SECONDS", intIn(1, 86_400), issues) ?? 300,
 	};
 	if (issues.length > 0) throw new ConfigError(issues);
 	return Object.freeze(config);

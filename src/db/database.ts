@@ -28,6 +28,11 @@ export type OpenDatabaseOptions = {
 	applicationName?: string;
 	/** Close idle pg connections after this many ms; 0 keeps them (a session holding a lock). Default: `10_000`. */
 	idleTimeoutMs?: number;
+	/**
+	 * Longest wait for a pg connection (a new one, or a free one of a busy pool), ms; past it the
+	 * query fails as `unavailable` instead of hanging on a server that does not answer. Default: `10_000`.
+	 */
+	connectionTimeoutMs?: number;
 };
 
 // int8 and numeric come back as bigint on both drivers. Every numeric column of the schema has
@@ -42,6 +47,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 			max: options.poolSize ?? 10,
 			application_name: options.applicationName ?? "aleph-oracle",
 			idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
+			connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+			// A server that vanished without closing the socket is noticed instead of waited on for ever.
+			keepAlive: true,
 			types: {
 				getTypeParser: ((oid: number, format?: string) =>
 					oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC
@@ -49,8 +57,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 						: pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
 			},
 		});
-		// An idle client losing its connection must not crash the process; the next query reconnects.
+		// A client losing its connection must not crash the process, idle (the pool's "error") or
+		// checked out between two statements of a transaction (the client's own "error", which pg
+		// leaves unhandled): the statement in flight or the next one fails instead, and the pool
+		// connects anew.
 		pool.on("error", () => {});
+		pool.on("connect", (client) => client.on("error", () => {}));
 		const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
 		return { db, kind: "postgres", close: () => db.destroy() };
 	}
@@ -82,4 +94,14 @@ export async function pingDatabase(db: Db): Promise<boolean> {
 	} catch {
 		return false;
 	}
+}
+
+/**
+ * Takes (or confirms: it is reentrant in one session) the session advisory lock named `name`;
+ * false when another session holds it. The lock lives as long as the session: hold it on a
+ * connection of its own.
+ */
+export async function tryAdvisoryLock(db: Db, name: string): Promise<boolean> {
+	const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtext(${name})) as locked`.execute(db);
+	return rows[0]?.locked === true;
 }

@@ -37,6 +37,8 @@ export type ChainsTable = {
 	head_block: bigint | null;
 	finalized_block: bigint | null;
 	updated_at: Generated<Date>;
+	/** Last successful read of the head block (the database's clock); null before the first. */
+	head_read_at: Generated<Date | null>;
 	progress: WatcherProgress | null;
 };
 

@@ -172,11 +172,14 @@ async function recordDeliveries(trx: Trx, events: AlertEvent[]): Promise<string[
 	return inserted.map((r) => r.id.toString());
 }
 
-/** Recomputes one account (see `recomputeEntitlements`). */
+/**
+ * Recomputes one account (see `recomputeEntitlements`). `entitlement` is null when a recompute
+ * from a newer snapshot wrote the account first: that one is current, and nothing is left to do.
+ */
 export async function recomputeEntitlement(
 	deps: RecomputeDeps,
 	address: string,
-): Promise<{ entitlement: Entitlement; events: AlertEvent[]; jobs: JobRequest[] }> {
+): Promise<{ entitlement: Entitlement | null; events: AlertEvent[]; jobs: JobRequest[] }> {
 	const { entitlements, events, jobs } = await recomputeEntitlements(deps, [address]);
-	return { entitlement: entitlements[0] as Entitlement, events, jobs };
+	return { entitlement: entitlements[0] ?? null, events, jobs };
 }

@@ -1,5 +1,6 @@
 import type { ChainConfig } from "../config/env.ts";
 import type { Db } from "../db/database.ts";
+import { classifyDatabaseError } from "../db/errors.ts";
 import { BaseError, ConfigError, describeError, PermanentError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
@@ -16,7 +17,16 @@ import { reconcileAccounts } from "./reconcile.ts";
 import { rollbackTo } from "./rollback.ts";
 import { allFlagged, flaggedAmong } from "./tables/agreement-flags.ts";
 import { keptBlocks } from "./tables/blocks.ts";
-import { type Cursor, CursorMovedError, initChainRow, markLive, readCursor, saveProgress, tryLeadership } from "./tables/chains.ts";
+import {
+	type Cursor,
+	CursorMovedError,
+	initChainRow,
+	markLive,
+	readCursor,
+	recordHeadRead,
+	saveProgress,
+	tryLeadership,
+} from "./tables/chains.ts";
 
 /** Flagged accounts (GDA, IDA) are re-read on chain at least this often while live, ms. */
 const RECONCILE_INTERVAL_MS = 60_000;
@@ -229,13 +239,20 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 	async function standBy() {
 		let announced = false;
 		while (!signal.aborted) {
-			if (await tryLeadership(db, chain.name)) {
-				leader = true;
-				logger.info("Took the writer lock");
-				return;
+			try {
+				if (await tryLeadership(db, chain.name)) {
+					leader = true;
+					logger.info("Took the writer lock");
+					return;
+				}
+				if (!announced) logger.info("Standing by: another process holds the writer lock");
+				announced = true;
+			} catch (error) {
+				// The database away: try again (the process's watchdog bounds how long).
+				const database = classifyDatabaseError(error);
+				if (database !== "unavailable" && database !== "transient") throw error;
+				logger.warn({ err: describeError(error) }, "Could not ask for the writer lock; retrying");
 			}
-			if (!announced) logger.info("Standing by: another process holds the writer lock");
-			announced = true;
 			await sleep(standbyPollMs, signal);
 		}
 	}
@@ -259,6 +276,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 				const head = await eth_getBlockByNumber(rpc, "latest", signal);
 				if (!head) throw new BlockNotFoundError("the RPC has no latest block");
 				metrics?.headBlock.set({ chain: chain.name }, Number(head.number));
+				await recordHeadRead(db, chain.name, head.number);
 				const cursor = await readCursor(db, chain.name);
 				const safe = head.number - finality;
 				if (cursor.number < safe) {
@@ -281,12 +299,18 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 					continue;
 				}
 				if (error instanceof PermanentError) throw error;
+				const database = classifyDatabaseError(error);
+				if (database === "permanent")
+					throw new PermanentError(`the ${chain.name} watcher stopped: the database refused a write for good (${describeError(error)})`, {
+						cause: error,
+					});
 				failures++;
 				metrics?.watcherErrors.inc({
 					chain: chain.name,
-					kind: (error as Error).name ?? "Error",
+					kind: database ? `database_${database}` : ((error as Error).name ?? "Error"),
 				});
-				const delay = backoffMs(Math.min(failures, 8), 250, 30_000);
+				// A database coming back is noticed within seconds; an RPC failing is given more time.
+				const delay = backoffMs(Math.min(failures, 8), 250, database ? 2_000 : 30_000);
 				logger[failures > 3 ? "error" : "warn"](
 					{
 						err: describeError(error),

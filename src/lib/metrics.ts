@@ -68,7 +68,7 @@ export function createMetrics() {
 		}),
 		jobs: new Counter({
 			name: "aleph_oracle_jobs_total",
-			help: "Jobs processed, per queue, name and outcome",
+			help: "Job attempts, per queue, name and outcome (completed; failed: retried; permanent: failed without retries)",
 			labelNames: ["queue", "name", "outcome"],
 			registers,
 		}),

@@ -1,5 +1,6 @@
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
-import type { Redis } from "ioredis";
+import { Redis } from "ioredis";
+import { RetryableError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import {
@@ -21,6 +22,18 @@ import { runJob } from "./run-job.ts";
 
 const SWEEP_SCHEDULER = "entitlement-sweep";
 
+/** How long a producer's command waits for a connection being made before it fails, ms. */
+const CONNECT_WAIT_MS = 2_000;
+
+/**
+ * The BullMQ key prefix of one installation: every key of its queues (jobs, deduplication, the
+ * sweep's scheduler, the epoch, retained completed and failed jobs) lives under it, so databases
+ * sharing a Redis never see each other's job ids.
+ */
+export function queuePrefix(installationId: string): string {
+	return `aleph-oracle:${installationId}`;
+}
+
 function connection(redisUrl: string, worker: boolean) {
 	const url = new URL(redisUrl);
 	return {
@@ -36,16 +49,60 @@ function connection(redisUrl: string, worker: boolean) {
 	};
 }
 
+/** `host:port/db` of a Redis URL, without its credentials (for messages). */
+export function redisAddress(redisUrl: string): string {
+	const url = new URL(redisUrl);
+	return `${url.hostname}:${url.port || 6379}${url.pathname.length > 1 ? url.pathname : ""}`;
+}
+
+/** Resolves within `ms`: true when Redis answered a PING. */
+async function answers(client: Redis, ms: number): Promise<boolean> {
+	if (client.status !== "ready") return false;
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		return await Promise.race([
+			client.ping().then(() => true),
+			new Promise<boolean>((resolve) => {
+				timer = setTimeout(resolve, ms, false);
+			}),
+		]);
+	} catch {
+		return false;
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
 /**
  * BullMQ on Redis. `entitlement.recompute` is deduplicated per address with `keepLastIfActive`:
  * a burst of adds while one is waiting collapses into it, and adds while one runs leave exactly
  * one more to run after it, so the last change is always recomputed and never in parallel.
  */
 export function createBullQueue(options: { redisUrl: string; prefix?: string; debounceMs: number }): JobQueue {
+	// One connection for both queues. BullMQ would wait for it forever before a first command;
+	// `ready()` refuses within CONNECT_WAIT_MS instead while Redis is away, so callers back off
+	// and the outbox keeps the work.
+	const client = new Redis(connection(options.redisUrl, false));
+	client.on("error", () => {});
 	const queues = Object.fromEntries(
-		QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: connection(options.redisUrl, false), prefix: options.prefix })]),
+		QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: client, prefix: options.prefix })]),
 	) as Record<QueueName, Queue>;
 	for (const queue of Object.values(queues)) queue.on("error", () => {});
+	const ready = async () => {
+		if (client.status === "ready") return;
+		// A connection being made (at start, after a drop) is given a moment.
+		const connected = await new Promise<boolean>((resolve) => {
+			const timer = setTimeout(() => done(false), CONNECT_WAIT_MS);
+			const onReady = () => done(true);
+			function done(value: boolean) {
+				clearTimeout(timer);
+				client.off("ready", onReady);
+				resolve(value);
+			}
+			client.once("ready", onReady);
+		});
+		if (!connected) throw new RetryableError(`Redis at ${redisAddress(options.redisUrl)} does not answer`);
+	};
 
 	function jobOptions(job: JobRequest) {
 		const retry = RETRY[job.name];
@@ -64,6 +121,7 @@ export function createBullQueue(options: { redisUrl: string; prefix?: string; de
 	return {
 		kind: "bullmq",
 		async add(jobs) {
+			await ready();
 			const byQueue = new Map<QueueName, JobRequest[]>();
 			for (const job of jobs) byQueue.set(QUEUE_OF[job.name], [...(byQueue.get(QUEUE_OF[job.name]) ?? []), job]);
 			for (const [name, list] of byQueue) {
@@ -72,6 +130,7 @@ export function createBullQueue(options: { redisUrl: string; prefix?: string; de
 			}
 		},
 		async scheduleSweep(everyMs) {
+			await ready();
 			await queues.entitlements.upsertJobScheduler(
 				SWEEP_SCHEDULER,
 				{ every: everyMs },
@@ -79,20 +138,23 @@ export function createBullQueue(options: { redisUrl: string; prefix?: string; de
 			);
 		},
 		async checkEpoch() {
+			await ready();
 			// Redis without persistence forgets its queues on restart: a missing epoch key means
 			// jobs may have been lost, so every account is recomputed.
-			const client = (await queues.entitlements.backend.client) as unknown as Redis;
 			const key = `${options.prefix ?? "bull"}:aleph-oracle:epoch`;
 			const created = await client.set(key, String(Date.now()), "NX");
 			return created === "OK";
 		},
+		reachable: () => answers(client, 1_000),
 		async counts() {
+			await ready();
 			const out = {} as Record<QueueName, Record<string, number>>;
 			for (const name of QUEUE_NAMES) out[name] = await queues[name].getJobCounts("waiting", "delayed", "active", "failed", "completed");
 			return out;
 		},
 		async close() {
 			await Promise.all(Object.values(queues).map((q) => q.close()));
+			client.disconnect();
 		},
 	};
 }
@@ -100,7 +162,8 @@ export function createBullQueue(options: { redisUrl: string; prefix?: string; de
 /**
  * BullMQ workers for both queues, running `runJob`; their follow-up jobs go to `queue`. A
  * permanent failure fails the job without retries; anything else is retried with exponential
- * backoff. `close()` waits for active jobs.
+ * backoff. `close()` waits for active jobs, unless Redis is away: their outcome could not be
+ * recorded anyway (they run again elsewhere once stalled), so it does not wait for Redis.
  */
 export function startBullWorkers(options: {
 	redisUrl: string;
@@ -139,7 +202,8 @@ export function startBullWorkers(options: {
 	});
 	return {
 		async close() {
-			await Promise.all(workers.map((w) => w.close()));
+			const force = !(await options.queue.reachable());
+			await Promise.all(workers.map((w) => w.close(force)));
 		},
 	};
 }

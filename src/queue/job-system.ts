@@ -40,3 +40,18 @@ export function startJobSystem(options: JobSystemOptions): { queue: JobQueue; cl
 		},
 	};
 }
+
+/** Sets the queue-depth gauges from `queue.counts()`; a queue that does not answer within a second is left out. */
+export async function observeQueueDepths(queue: JobQueue, metrics: Metrics): Promise<void> {
+	let timer: NodeJS.Timeout | undefined;
+	const counts = await Promise.race([
+		queue.counts().catch(() => null),
+		new Promise<null>((resolve) => {
+			timer = setTimeout(resolve, 1_000, null);
+		}),
+	]);
+	clearTimeout(timer);
+	for (const [name, states] of Object.entries(counts ?? {})) {
+		for (const [state, n] of Object.entries(states)) metrics.queueJobs.set({ queue: name, state }, n);
+	}
+}

@@ -75,6 +75,8 @@ export type JobQueue = {
 	 * without its data): the caller then recomputes every account, since queued jobs may be lost.
 	 */
 	checkEpoch(): Promise<boolean>;
+	/** True when the store answers now (Redis answers a PING within a second; always for the in-process queue). */
+	reachable(): Promise<boolean>;
 	/** Jobs waiting, delayed, active and failed per queue (metrics, status). */
 	counts(): Promise<Record<QueueName, Record<string, number>>>;
 	close(): Promise<void>;

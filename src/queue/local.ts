@@ -149,6 +149,9 @@ export function createLocalQueue(options: {
 			epoch = true;
 			return fresh;
 		},
+		async reachable() {
+			return true;
+		},
 		async counts() {
 			return structuredClone(counts);
 		},

@@ -1,3 +1,4 @@
+import { isPermanentDatabaseError } from "../db/errors.ts";
 import { PermanentError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
@@ -15,8 +16,8 @@ export type RunJobDeps = {
 export type JobAttempt = { name: string; data: unknown; attempt: number; id?: string };
 
 /**
- * How an attempt ended. A `permanent` failure must not be retried (a `PermanentError`, an unknown
- * job). A `deferred` job asked to run again after `delayMs` without spending an attempt.
+ * How an attempt ended. A `permanent` failure must not be retried (a `PermanentError`, a database
+ * error that retrying cannot fix, an unknown job). A `deferred` job asked to run again after `delayMs` without spending an attempt.
  */
 export type JobRun =
 	| { ok: true; result: unknown }
@@ -25,8 +26,8 @@ export type JobRun =
 
 /**
  * Runs one attempt of a job the same way on every back-end: the processor, then its follow-up
- * jobs enqueued (a failure to enqueue fails the attempt, so the job runs again), the job metrics,
- * and one "Job failed" warning per failed attempt.
+ * jobs enqueued (a failure to enqueue fails the attempt, so the job runs again), the job metrics
+ * (outcome `completed`, `failed` or `permanent`), and one "Job failed" warning per failed attempt.
  */
 export async function runJob(deps: RunJobDeps, job: JobAttempt): Promise<JobRun> {
 	const { logger, metrics } = deps;
@@ -44,9 +45,10 @@ export async function runJob(deps: RunJobDeps, job: JobAttempt): Promise<JobRun>
 		return { ok: true, result: outcome.result };
 	} catch (error) {
 		if (error instanceof DeferredJob) return { ok: false, deferredMs: error.delayMs };
-		metrics?.jobs.inc({ ...labels, outcome: "failed" });
-		logger.warn({ job: job.name, job_id: job.id, attempt: job.attempt + 1, err: error }, "Job failed");
-		return { ok: false, error, permanent: error instanceof PermanentError };
+		const permanent = error instanceof PermanentError || isPermanentDatabaseError(error);
+		metrics?.jobs.inc({ ...labels, outcome: permanent ? "permanent" : "failed" });
+		logger.warn({ job: job.name, job_id: job.id, attempt: job.attempt + 1, permanent, err: error }, "Job failed");
+		return { ok: false, error, permanent };
 	} finally {
 		metrics?.jobSeconds.observe(labels, (performance.now() - started) / 1000);
 	}

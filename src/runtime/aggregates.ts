@@ -26,7 +26,8 @@ export function loadAggregates(config: Pick<Config, "pricingFile" | "settingsFil
 /**
  * Compares the aggregates in force with those of the last start; when they changed, records the
  * new fingerprint and fans out a recompute of every account (the community wallet and its
- * start time decide the pay-as-you-go split). Returns whether it fanned out.
+ * start time decide the pay-as-you-go split), in one transaction: a queue that refuses the
+ * fan-out leaves the old fingerprint, so the next attempt fans out again. Returns whether it fanned out.
  */
 export async function fanOutOnAggregateChange(
 	db: Db,
@@ -44,8 +45,8 @@ export async function fanOutOnAggregateChange(
 			.values({ key: "aggregates", value: fingerprint })
 			.onConflict((oc) => oc.column("key").doUpdateSet({ value: fingerprint, updated_at: sql`now()` }))
 			.execute();
+		await queue.add([RECOMPUTE_ALL]);
 		return true;
 	});
-	if (changed) await queue.add([RECOMPUTE_ALL]);
 	return changed;
 }

@@ -4,32 +4,48 @@ import type { Config } from "../config/env.ts";
 import { openDatabase } from "../db/database.ts";
 import { migrate } from "../db/migrate.ts";
 import type { RecomputeDeps } from "../entitlements/recompute.ts";
+import { PermanentError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createMetrics } from "../lib/metrics.ts";
-import { startJobSystem } from "../queue/job-system.ts";
-import type { Processors } from "../queue/jobs.ts";
+import { sleep } from "../lib/sleep.ts";
+import { queuePrefix, redisAddress } from "../queue/bull.ts";
+import { observeQueueDepths, startJobSystem } from "../queue/job-system.ts";
+import type { JobQueue, Processors } from "../queue/jobs.ts";
 import { startOutboxDrainer } from "../queue/outbox.ts";
 import type { WebhookDeliveryOptions } from "../webhooks/deliver.ts";
 import { fanOutOnAggregateChange, loadAggregates } from "./aggregates.ts";
 import { checkChainIds } from "./check-chains.ts";
+import { watchDatabase } from "./database-watch.ts";
+import { holdLocalJobsLock } from "./local-jobs-lock.ts";
+import { startMetricsServer } from "./metrics-server.ts";
+import { checkChainSet, readInstallationId, recordChainSet } from "./service-state.ts";
 import { createShutdown } from "./shutdown.ts";
 import { startWatchers } from "./watch.ts";
 
 export const ROLES = ["migrate", "watch", "work", "serve", "all", "demo"] as const;
 export type Role = (typeof ROLES)[number];
 
-/** A running service: how to wait for its end, and the API URL when it serves one. */
-export type Running = { url: string | null; done: Promise<number>; stop(): Promise<void> };
+/** A running service: the API URL when it serves one, a promise that rejects on an unrecoverable failure, and how to stop it. */
+export type Running = { url: string | null; done: Promise<never>; stop(): Promise<void> };
 
 /** Builds the job processors (`createProcessors` of `jobs/processors.ts`, passed in by the composition root). */
 export type ProcessorFactory = (deps: RecomputeDeps, webhooks: WebhookDeliveryOptions) => Processors;
 
+/** How long `work` waits for Redis at start before it gives up (exit 2), ms. */
+const REDIS_START_WAIT_MS = 10_000;
+
 /**
  * Starts the components of a role — `watch` (chain watchers), `work` (queue workers), `serve`
- * (API) or `all` — on the configured database and queue. Without `REDIS_URL` the job processors
- * run in this process. Each component registers its cleanup; `stop()` runs them in reverse order
- * (the API stops taking requests, watchers finish their batch, workers drain, the database closes).
- * `done` settles with 2 when a component fails beyond recovery.
+ * (API) or `all` — on the configured database and queue, after checking that the database serves
+ * the configured chains. Without `REDIS_URL` the job processors run in this process (one process
+ * per database: a lock refuses a second). Each component registers its cleanup; `stop()` runs them
+ * in reverse order (the API stops taking requests, watchers finish their batch, workers drain, the
+ * database closes). `done` rejects when a component fails beyond recovery: a permanent error, or
+ * the database away for longer than `DATABASE_MAX_OUTAGE_SECONDS`.
+ *
+ * With Redis away at start, `work` (which can do nothing else) gives up after a few seconds;
+ * `serve`, `watch` and `all` start degraded — they index and answer, the outbox keeps the work,
+ * and `/ready` says that nothing is recomputed — and catch up once Redis answers.
  */
 export async function startRole(
 	role: Exclude<Role, "migrate" | "demo">,
@@ -51,12 +67,20 @@ export async function startRole(
 			{ applied, database: database.kind },
 			applied.length > 0 ? `Applied ${applied.length} migrations` : "Database schema is up to date",
 		);
-		const metrics = createMetrics();
 		const chains = config.chains.map((c) => c.name);
-		const working = role === "work" || role === "all";
+		await checkChainSet(database.db, role, chains);
+		const failures: Promise<never>[] = [];
+		const runsWorkers = role === "work" || role === "all" || !config.redisUrl;
+		if (!config.redisUrl && config.databaseUrl) {
+			const lock = await holdLocalJobsLock(config.databaseUrl, logger);
+			shutdown.add("in-process jobs lock", () => lock.release());
+			failures.push(lock.lost);
+		}
+		const metrics = createMetrics();
 		const jobs = startJobSystem({
 			redisUrl: config.redisUrl,
-			workers: working || !config.redisUrl,
+			prefix: queuePrefix(await readInstallationId(database.db)),
+			workers: runsWorkers,
 			processors: createProcessors(
 				{ db: database.db, chains, settings: aggregates.settings, horizonSeconds: config.alertHorizonSeconds },
 				{ allowPrivate: config.webhookAllowPrivate },
@@ -67,19 +91,25 @@ export async function startRole(
 			metrics,
 		});
 		shutdown.add("jobs", () => jobs.close());
-		const drainer = startOutboxDrainer({ db: database.db, queue: jobs.queue, logger });
+		if (role === "work" && config.redisUrl) await waitForRedis(jobs.queue, config.redisUrl);
+		const drainer = startOutboxDrainer({
+			db: database.db,
+			queue: jobs.queue,
+			logger,
+			sweepEveryMs: config.sweepIntervalSeconds * 1_000,
+			onStart: runsWorkers
+				? async () => {
+						if (await fanOutOnAggregateChange(database.db, jobs.queue, aggregates))
+							logger.info("Pricing or settings changed: recomputing every account");
+					}
+				: undefined,
+		});
 		shutdown.add("outbox drainer", () => drainer.stop());
-		if (working || !config.redisUrl) {
-			await jobs.queue.scheduleSweep(config.sweepIntervalSeconds * 1_000);
-			if (await fanOutOnAggregateChange(database.db, jobs.queue, aggregates))
-				logger.info("Pricing or settings changed: recomputing every account");
-		}
 
-		const failures: Promise<void>[] = [];
 		if (role === "watch" || role === "all") {
 			await checkChainIds(config.chains, logger);
 			const watchers = await startWatchers({ config, database, logger, metrics, shutdown, onCommit: () => drainer.wake() });
-			failures.push(...watchers.map((w) => w.start()));
+			failures.push(...watchers.map((w) => w.start().then(() => new Promise<never>(() => {}))));
 		}
 		let url: string | null = null;
 		if (role === "serve" || role === "all") {
@@ -88,16 +118,40 @@ export async function startRole(
 			shutdown.add("api server", () => server.close());
 			url = server.url;
 			logger.info({ url }, `Serving the API on ${url}`);
+		} else if (config.metricsPort !== null) {
+			const server = await startMetricsServer({
+				host: config.host,
+				port: config.metricsPort,
+				metrics,
+				refresh: runsWorkers ? () => observeQueueDepths(jobs.queue, metrics) : undefined,
+			});
+			shutdown.add("metrics server", () => server.close());
+			logger.info({ url: server.url }, `Serving metrics on ${server.url}/metrics`);
 		}
-		// A component's start() rejects only on an unrecoverable error.
-		const done = Promise.race(failures.map((f) => f.then(() => new Promise<number>(() => {})))).catch((error) => {
-			logger.fatal({ err: error }, "A component stopped on an unrecoverable error");
-			throw error;
-		});
+		if (database.kind === "postgres") {
+			const watchdog = watchDatabase({ db: database.db, maxOutageSeconds: config.databaseMaxOutageSeconds, logger });
+			shutdown.add("database watchdog", () => watchdog.stop());
+			failures.push(watchdog.failed);
+		}
+		// Each failure promise rejects only on an unrecoverable error; the CLI logs it once.
+		const done = failures.length > 0 ? Promise.race(failures) : new Promise<never>(() => {});
+		done.catch(() => {});
 		return { url, done, stop: () => shutdown.run() };
 	} catch (error) {
 		await shutdown.run();
 		throw error;
+	}
+}
+
+/** Resolves once Redis answers; throws after {@link REDIS_START_WAIT_MS}. */
+async function waitForRedis(queue: JobQueue, redisUrl: string): Promise<void> {
+	const deadline = performance.now() + REDIS_START_WAIT_MS;
+	while (!(await queue.reachable())) {
+		if (performance.now() > deadline)
+			throw new PermanentError(
+				`Redis at ${redisAddress(redisUrl)} did not answer within ${REDIS_START_WAIT_MS / 1_000} s (REDIS_URL): no job can run without it`,
+			);
+		await sleep(250);
 	}
 }
 
@@ -120,6 +174,10 @@ export async function runRole(
 		try {
 			const applied = await migrate(database.db);
 			logger.info({ applied }, applied.length > 0 ? `Applied ${applied.length} migrations` : "Database schema is up to date");
+			const chains = config.chains.map((c) => c.name);
+			const previous = await recordChainSet(database.db, chains);
+			if (previous !== null && previous.join(",") !== [...chains].sort().join(","))
+				logger.warn({ previous, chains }, `The database now serves ${[...chains].sort().join(",")} (it served ${previous.join(",")})`);
 			return 0;
 		} finally {
 			await database.close();

@@ -59,6 +59,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 		rpcTimeoutMs: 1_000,
 		entitlementDebounceMs: 0,
 		webhookAllowPrivate: false,
+		metricsPort: null,
+		databaseMaxOutageSeconds: 300,
 		...overrides,
 	};
 }
@@ -74,6 +76,7 @@ export function recordingQueue(): JobQueue & { jobs: JobRequest[] } {
 		},
 		scheduleSweep: async () => {},
 		checkEpoch: async () => false,
+		reachable: async () => true,
 		counts: async () => ({ entitlements: {}, webhooks: {} }),
 		close: async () => {},
 	};
@@ -91,6 +94,22 @@ export type TestApi = {
 	rawLogs(): string;
 	request(path: string, init?: RequestInit & { json?: unknown; key?: string | null }): Promise<Response>;
 };
+
+/** An app context on `db`: test configuration, default aggregates, a recording queue, clock at {@link NOW}, no freshness cache, no logs. */
+export function testContext(db: Db, overrides: Partial<ApiContext> = {}): ApiContext {
+	return {
+		config: testConfig(),
+		db,
+		pricing: getDefaultPricing(),
+		settings: getDefaultSettings(),
+		queue: recordingQueue(),
+		logger: createLogger("silent"),
+		metrics: createMetrics(),
+		now: () => NOW,
+		freshnessTtlMs: 0,
+		...overrides,
+	};
+}
 
 /**
  * A fresh test database and an app on it (no freshness cache, clock at {@link NOW}). `wrapDb`
@@ -110,18 +129,12 @@ export async function createTestApi(
 			done();
 		},
 	});
-	const ctx: ApiContext = {
+	const ctx = testContext(wrapDb(database.db), {
 		config: testConfig(config),
-		db: wrapDb(database.db),
-		pricing: getDefaultPricing(),
-		settings: getDefaultSettings(),
 		queue,
 		logger: createLogger("info", {}, stream),
-		metrics: createMetrics(),
-		now: () => NOW,
-		freshnessTtlMs: 0,
 		...overrides,
-	};
+	});
 	const app = createApp(ctx);
 	return {
 		app,
@@ -146,7 +159,7 @@ export async function createTestApi(
 	};
 }
 
-/** The cursor rows of every configured chain, updated `ageSeconds` before {@link NOW}. */
+/** The cursor rows of every configured chain, updated `ageSeconds` ago by the database's clock, their head just read. */
 export async function seedChains(db: Db, options: { ageSeconds?: Record<string, number>; block?: bigint; head?: bigint } = {}) {
 	const block = options.block ?? 1_000n;
 	for (const [name, chainId] of [
@@ -168,12 +181,15 @@ export async function seedChains(db: Db, options: { ageSeconds?: Record<string, 
 				indexed_timestamp: NOW,
 				head_block: options.head ?? block + 2n,
 				finalized_block: block - 10n,
-				updated_at: new Date(Number(NOW - BigInt(age)) * 1000),
+				// Ages by the database's clock, as the watcher writes them (the app's clock is NOW).
+				updated_at: sql<Date>`now() - make_interval(secs => ${age})`,
+				head_read_at: sql<Date>`now()`,
 				progress: sql`${JSON.stringify({ phase: "live", blocksPerSecond: 0, logsPerSecond: 0, etaSeconds: null })}::jsonb`,
 			})
 			.onConflict((oc) =>
 				oc.column("chain").doUpdateSet((eb) => ({
 					updated_at: eb.ref("excluded.updated_at"),
+					head_read_at: eb.ref("excluded.head_read_at"),
 					indexed_block: eb.ref("excluded.indexed_block"),
 					head_block: eb.ref("excluded.head_block"),
 					finalized_block: eb.ref("excluded.finalized_block"),

@@ -39,8 +39,11 @@ export async function startSystem(
 
 export type Received = { at: number; body: string; headers: IncomingHttpHeaders };
 
-/** A local HTTP endpoint recording every POST it receives (a webhook receiver). */
-export async function startReceiver(options: { failFirst?: number } = {}) {
+/**
+ * A local HTTP endpoint recording every POST it receives (a webhook receiver). It answers 503 to
+ * the first `failFirst` requests, and to every request while `refuse()` is true.
+ */
+export async function startReceiver(options: { failFirst?: number; refuse?: () => boolean } = {}) {
 	const received: Received[] = [];
 	let failures = options.failFirst ?? 0;
 	const server = createServer((req, res) => {
@@ -49,7 +52,7 @@ export async function startReceiver(options: { failFirst?: number } = {}) {
 			body += d;
 		});
 		req.on("end", () => {
-			if (failures > 0) {
+			if (failures > 0 || options.refuse?.()) {
 				failures--;
 				res.writeHead(503).end();
 				return;

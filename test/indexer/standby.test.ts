@@ -36,8 +36,11 @@ afterAll(async () => {
 });
 
 describe("two watcher processes for one chain", () => {
+	// Several processes on one database share their jobs through Redis (without it, the second is refused).
+	const redisUrl = `redis://127.0.0.1:6379/${1 + Math.floor(Math.random() * 15)}`;
 	const env = () => ({
 		DATABASE_URL: database.url,
+		REDIS_URL: redisUrl,
 		CHAINS: "ETH",
 		ETH_RPC_URL: anvil.url,
 		ETH_CHAIN_ID: String(anvil.chainId),

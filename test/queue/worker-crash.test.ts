@@ -1,38 +1,14 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findFreePort } from "../../devchain/free-port.ts";
 import { sleep } from "../../src/lib/sleep.ts";
 import { spawnCli } from "../helpers/cli.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { type PrivateRedis, startPrivateRedis } from "../helpers/private-redis.ts";
 import { eventually } from "../helpers/system.ts";
 
 const ACCOUNTS = 3_000;
 let database: TestDatabase;
-let redis: ChildProcess | undefined;
-let redisPort: number;
-
-/** A Redis of this test's own (no persistence, like the CI one), so restarting it disturbs nobody. */
-async function startRedis() {
-	redis = spawn("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-		stdio: "ignore",
-	});
-	await eventually(
-		async () => {
-			const ping = spawn("redis-cli", ["-p", String(redisPort), "ping"]);
-			const code = await new Promise((r) => ping.once("exit", r));
-			return code === 0 ? true : undefined;
-		},
-		10_000,
-		"redis",
-	);
-}
-async function stopRedis() {
-	if (!redis || redis.exitCode !== null) return;
-	const exited = new Promise((r) => redis?.once("exit", r));
-	redis.kill("SIGKILL");
-	await exited;
-}
+let redis: PrivateRedis;
 
 /** Indexed state behind the queue's back: balances for many accounts, each in the outbox. */
 async function seed(from: number, count: number) {
@@ -54,8 +30,7 @@ async function computedRight(): Promise<{ computed: number; wrong: number }> {
 
 beforeAll(async () => {
 	database = await createTestDatabase();
-	redisPort = await findFreePort();
-	await startRedis();
+	redis = await startPrivateRedis();
 	await database.db
 		.insertInto("chains")
 		.values({
@@ -75,14 +50,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-	await stopRedis();
+	await redis?.kill();
 	await database?.drop();
 });
 
 describe("entitlement workers", () => {
 	const env = () => ({
 		DATABASE_URL: database.url,
-		REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+		REDIS_URL: redis.url,
 		CHAINS: "ETH",
 		ETH_RPC_URL: "http://127.0.0.1:9",
 		ETH_CHAIN_ID: "31337",
@@ -129,8 +104,8 @@ describe("entitlement workers", () => {
 		producer.child.kill("SIGTERM");
 		await producer.exited;
 		expect((await computedRight()).wrong).toBe(2_000);
-		await stopRedis();
-		await startRedis();
+		await redis.kill();
+		await redis.start();
 		const worker = spawnCli("work", env());
 		const done = await eventually(
 			async () => {

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { blockNumber } from "../format.ts";
 import { listChainRows } from "../queries/chains.ts";
+import { headIsCurrent } from "../readiness.ts";
 import { createRouter, type RouteDeps } from "../router.ts";
 import { json } from "../schemas/common.ts";
 
@@ -20,7 +21,15 @@ const ChainStatusSchema = z
 		startBlock: z.number().int().nullable().openapi({ description: "First block indexed (backfill progress is measured from it)" }),
 		indexedBlock: z.number().int().nullable(),
 		headBlock: z.number().int().nullable(),
-		lagBlocks: z.number().int().nullable(),
+		headReadAt: z
+			.string()
+			.nullable()
+			.openapi({ format: "date-time", description: "Last successful read of the head block by the watcher" }),
+		lagBlocks: z
+			.number()
+			.int()
+			.nullable()
+			.openapi({ description: "Head minus indexed block; null when unknown (no head read within a few poll intervals)" }),
 		finalizedBlock: z.number().int().nullable(),
 		updatedAt: z.string().nullable().openapi({ format: "date-time" }),
 		stale: z.boolean().openapi({ description: "Older than the staleness limit (or never indexed): routes answering from it give 503" }),
@@ -28,9 +37,18 @@ const ChainStatusSchema = z
 	})
 	.openapi("ChainStatus");
 
-const StatusSchema = z.object({ chains: z.array(ChainStatusSchema), staleAfterSeconds: z.number().int() }).openapi("Status");
+const QueueStatusSchema = z
+	.object({
+		kind: z.enum(["bullmq", "local"]),
+		reachable: z.boolean().openapi({ description: "false while Redis does not answer: nothing is recomputed" }),
+	})
+	.openapi("QueueStatus");
 
-/** `GET /v1/status`: the cursor of every configured chain, with its backfill progress. */
+const StatusSchema = z
+	.object({ chains: z.array(ChainStatusSchema), staleAfterSeconds: z.number().int(), queue: QueueStatusSchema.nullable() })
+	.openapi("Status");
+
+/** `GET /v1/status`: the cursor of every configured chain, with its backfill progress, and whether the job queue answers. */
 export function statusRoutes(deps: RouteDeps) {
 	const app = createRouter();
 	app.openapi(
@@ -39,21 +57,23 @@ export function statusRoutes(deps: RouteDeps) {
 			path: "/status",
 			tags: ["System"],
 			summary: "Indexing status per chain",
-			responses: { 200: json(StatusSchema, "Cursor, head, lag and progress of every configured chain") },
+			responses: { 200: json(StatusSchema, "Cursor, head, lag and progress of every configured chain; the job queue") },
 		}),
 		async (c) => {
-			const rows = await listChainRows(deps.ctx.db);
+			const { queue } = deps.ctx;
+			const [rows, reachable] = await Promise.all([listChainRows(deps.ctx.db), queue?.reachable()]);
 			const chains = deps.chains.map((chain) => {
 				const row = rows.get(chain);
 				const stale = deps.fresh.staleness(rows, [chain]).length > 0;
+				const config = deps.ctx.config.chains.find((c) => c.name === chain);
 				if (!row) {
-					const config = deps.ctx.config.chains.find((c) => c.name === chain);
 					return {
 						chain,
 						chainId: config?.chainId ?? null,
 						startBlock: config ? blockNumber(config.startBlock) : null,
 						indexedBlock: null,
 						headBlock: null,
+						headReadAt: null,
 						lagBlocks: null,
 						finalizedBlock: null,
 						updatedAt: null,
@@ -67,14 +87,22 @@ export function statusRoutes(deps: RouteDeps) {
 					startBlock: blockNumber(row.start_block),
 					indexedBlock: blockNumber(row.indexed_block),
 					headBlock: blockNumber(row.head_block),
-					lagBlocks: row.head_block === null ? null : Number(row.head_block - row.indexed_block),
+					headReadAt: row.head_read_at?.toISOString() ?? null,
+					lagBlocks: row.head_block !== null && config && headIsCurrent(row, config) ? Number(row.head_block - row.indexed_block) : null,
 					finalizedBlock: blockNumber(row.finalized_block),
 					updatedAt: row.updated_at.toISOString(),
 					stale,
 					progress: row.progress,
 				};
 			});
-			return c.json({ chains, staleAfterSeconds: deps.ctx.config.staleAfterSeconds }, 200);
+			return c.json(
+				{
+					chains,
+					staleAfterSeconds: deps.ctx.config.staleAfterSeconds,
+					queue: queue ? { kind: queue.kind, reachable: reachable === true } : null,
+				},
+				200,
+			);
 		},
 	);
 	return app;

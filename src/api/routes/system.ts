@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { observeQueueDepths } from "../../queue/job-system.ts";
 import { listChainRows } from "../queries/chains.ts";
 import { checkReadiness } from "../readiness.ts";
 import { createRouter, type RouteDeps } from "../router.ts";
@@ -58,14 +59,7 @@ export function systemRoutes(deps: RouteDeps) {
 				metrics.headBlock.set({ chain: row.chain }, Number(row.head_block));
 				metrics.lagBlocks.set({ chain: row.chain }, Number(row.head_block - row.indexed_block));
 			}
-			// Queue depths; a queue that does not answer within a second is left out of this scrape.
-			const counts = await Promise.race([
-				ctx.queue?.counts().catch(() => null) ?? null,
-				new Promise<null>((resolve) => setTimeout(resolve, 1_000, null)),
-			]);
-			for (const [queue, states] of Object.entries(counts ?? {})) {
-				for (const [state, n] of Object.entries(states)) metrics.queueJobs.set({ queue, state }, n);
-			}
+			if (ctx.queue) await observeQueueDepths(ctx.queue, metrics);
 			c.header("Content-Type", metrics.registry.contentType);
 			return c.text(await metrics.registry.metrics(), 200);
 		},

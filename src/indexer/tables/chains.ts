@@ -107,7 +107,8 @@ export async function moveCursor(trx: Trx, chain: string, from: Cursor, to: Ligh
 			indexed_timestamp: to.timestamp,
 			head_block: head,
 			finalized_block: finalized,
-			updated_at: new Date(),
+			// The database's clock: readers compare it with theirs (`now()`), whatever the hosts' clocks.
+			updated_at: sql`now()`,
 		})
 		.where("chain", "=", chain)
 		.where("indexed_block", "=", from.number)
@@ -131,7 +132,12 @@ export async function markLive(db: Db, chain: string, head: bigint, finalized: b
 	const live: WatcherProgress = { phase: "live", blocksPerSecond: 0, logsPerSecond: 0, etaSeconds: null };
 	await db
 		.updateTable("chains")
-		.set({ head_block: head, finalized_block: finalized, updated_at: new Date(), progress: sql`${JSON.stringify(live)}::jsonb` })
+		.set({ head_block: head, finalized_block: finalized, updated_at: sql`now()`, progress: sql`${JSON.stringify(live)}::jsonb` })
 		.where("chain", "=", chain)
 		.execute();
+}
+
+/** Records a successful read of the chain's head (the database's clock): `/ready` fails when none came for a few polls. */
+export async function recordHeadRead(db: Db, chain: string, head: bigint): Promise<void> {
+	await db.updateTable("chains").set({ head_block: head, head_read_at: sql`now()` }).where("chain", "=", chain).execute();
 }
