@@ -189,7 +189,7 @@ export type EntitlementsTable = {
 	inputs: unknown;
 	as_of: Record<string, string>;
 	computed_at: Date;
-	snapshot_xmax: Generated<bigint>;
+	snapshot: string | null;
 	recomputes: Generated<bigint>;
 };
 

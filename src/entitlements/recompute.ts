@@ -36,12 +36,12 @@ export async function recomputeEntitlements(
 	const now = deps.now?.() ?? BigInt(Math.floor(Date.now() / 1000));
 	const unique = [...new Set(addresses)];
 	// Read everything in one snapshot, and remember how recent that snapshot is.
-	const { inputs, xmax } = await deps.db
+	const { inputs, snapshot } = await deps.db
 		.transaction()
 		.setIsolationLevel("repeatable read")
 		.execute(async (trx) => {
-			const { rows } = await sql<{ xmax: string }>`select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`.execute(trx);
-			return { xmax: BigInt(rows[0]?.xmax ?? "0"), inputs: await loadEntitlementInputsMany(trx, unique, deps.chains) };
+			const { rows } = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(trx);
+			return { snapshot: rows[0]?.snapshot ?? null, inputs: await loadEntitlementInputsMany(trx, unique, deps.chains) };
 		});
 	const computed = [...inputs.values()].map((i) =>
 		computeEntitlement(i, { now, settings: deps.settings, horizonSeconds: deps.horizonSeconds }),
@@ -49,7 +49,7 @@ export async function recomputeEntitlements(
 	// Write in another transaction: rows recomputed meanwhile from a newer snapshot are kept, and
 	// only the accounts actually written move their alerts (the row lock orders racing writers).
 	const { entitlements, events, deliveries } = await deps.db.transaction().execute(async (trx) => {
-		const written = await storeEntitlements(trx, computed, [...inputs.values()].map(inputsToJson), now, xmax);
+		const written = await storeEntitlements(trx, computed, [...inputs.values()].map(inputsToJson), now, snapshot);
 		const entitlements = computed.filter((e) => written.has(e.address));
 		const events = await transitionAlerts(trx, entitlements);
 		const deliveries = await recordDeliveries(trx, events);
@@ -71,21 +71,27 @@ export async function recomputeEntitlements(
 }
 
 /** Upserts the entitlements unless a newer snapshot already wrote them; returns the addresses written. */
-async function storeEntitlements(trx: Trx, entitlements: Entitlement[], inputs: string[], now: bigint, xmax: bigint): Promise<Set<string>> {
+async function storeEntitlements(
+	trx: Trx,
+	entitlements: Entitlement[],
+	inputs: string[],
+	now: bigint,
+	snapshot: string | null,
+): Promise<Set<string>> {
 	if (entitlements.length === 0) return new Set();
 	const str = (v: bigint | null) => (v === null ? null : v.toString());
 	const { rows } = await sql<{
 		address: string;
-	}>`insert into entitlements (address, status, balance, locked_hold, critical_at, inputs, as_of, computed_at, snapshot_xmax)
-		select address, status, balance, locked_hold, critical_at, inputs::jsonb, as_of::jsonb, ${new Date(Number(now) * 1000)}::timestamptz, ${xmax.toString()}::int8
+	}>`insert into entitlements (address, status, balance, locked_hold, critical_at, inputs, as_of, computed_at, snapshot)
+		select address, status, balance, locked_hold, critical_at, inputs::jsonb, as_of::jsonb, ${new Date(Number(now) * 1000)}::timestamptz, ${snapshot}::pg_snapshot
 		from unnest(${entitlements.map((e) => e.address)}::text[], ${entitlements.map((e) => e.status)}::text[], ${entitlements.map((e) => str(e.balance))}::numeric[],
 			${entitlements.map((e) => str(e.lockedHold))}::numeric[], ${entitlements.map((e) => str(e.criticalAt))}::int8[], ${inputs}::text[],
 			${entitlements.map((e) => JSON.stringify(Object.fromEntries(Object.entries(e.asOf).map(([c, b]) => [c, b.toString()]))))}::text[])
 			as t(address, status, balance, locked_hold, critical_at, inputs, as_of)
 		on conflict (address) do update set status = excluded.status, balance = excluded.balance, locked_hold = excluded.locked_hold,
 			critical_at = excluded.critical_at, inputs = excluded.inputs, as_of = excluded.as_of, computed_at = excluded.computed_at,
-			snapshot_xmax = excluded.snapshot_xmax, recomputes = entitlements.recomputes + 1
-		where entitlements.snapshot_xmax <= excluded.snapshot_xmax
+			snapshot = excluded.snapshot, recomputes = entitlements.recomputes + 1
+		where snapshot_sees_all_of(excluded.snapshot, entitlements.snapshot)
 		returning address`.execute(trx);
 	return new Set(rows.map((r) => r.address));
 }

@@ -105,6 +105,8 @@ afterAll(async () => {
 describe("entitlements recomputed by the queue", () => {
 	it("turns insufficient, opens an alert and delivers a signed webhook after the block is indexed; a top-up resolves it", async () => {
 		await transfer(ethClient, { token, from: holder, to: x, amount: 1_500n * ALEPH });
+		// Registered once the balance is indexed, so no alert opens (and resolves) in between.
+		await eventually(async () => ((await account(x)).balance?.aleph === "1500" ? true : undefined), 30_000, "x funded");
 		const registered = await system.api(`/v1/resources/${itemHash()}`, {
 			method: "PUT",
 			body: JSON.stringify({ message: instanceMessage(x) }),
@@ -132,8 +134,12 @@ describe("entitlements recomputed by the queue", () => {
 
 		await transfer(ethClient, { token, from: holder, to: x, amount: 200n * ALEPH });
 		await eventually(
-			async () => receiver.received.find((r) => r.body.includes("alert.resolved") && r.body.includes(x.toLowerCase())),
-			10_000,
+			async () =>
+				receiver.received.find((r) => {
+					const event = JSON.parse(r.body);
+					return event.event === "alert.resolved" && event.alert.id === body.alert.id;
+				}),
+			30_000,
 			"resolved webhook",
 		);
 		expect((await account(x)).status).toBe("ok");
