@@ -247,34 +247,42 @@ export function replay(posts: readonly CreditPost[]): { state: LedgerState; rows
 }
 
 /**
+ * Applies one stored history row to the state, as pyaleph's repair replays it: a positive row is
+ * a lot, any other drains its address's lots valid at the row's time. Rows must come in
+ * `(message_timestamp, credit_ref, credit_index)` order (per address is enough).
+ */
+export function applyHistoryRow(state: LedgerState, row: CreditHistoryRow): void {
+	if (row.amount > 0n) {
+		grant(state, row.address, {
+			ref: row.creditRef,
+			index: row.creditIndex,
+			remaining: row.amount,
+			expirationMicros: row.expirationMicros,
+			grantedAtMicros: row.messageTimeMicros,
+		});
+	} else {
+		drain(state, row.address, -row.amount, row.messageTimeMicros);
+	}
+	const position = { timeMicros: row.messageTimeMicros, itemHash: row.creditRef };
+	if (state.position === null || comparePositions(position, state.position) > 0) state.position = position;
+}
+
+/** The order pyaleph's repair replays history rows in: `(message_timestamp, credit_ref, credit_index)`. */
+export function compareHistoryRows(a: CreditHistoryRow, b: CreditHistoryRow): number {
+	return (
+		comparePositions({ timeMicros: a.messageTimeMicros, itemHash: a.creditRef }, { timeMicros: b.messageTimeMicros, itemHash: b.creditRef }) ||
+		a.creditIndex - b.creditIndex
+	);
+}
+
+/**
  * pyaleph's `_rebuild_credit_lots_for_address` for every address: each address's rows in
  * `(message_timestamp, credit_ref, credit_index)` order, positive rows as lots, the others
  * draining. For rows this ledger wrote, it gives back the state that wrote them.
  */
 export function stateFromRows(rows: readonly CreditHistoryRow[]): LedgerState {
 	const state = createLedgerState();
-	const sorted = [...rows].sort(
-		(a, b) =>
-			comparePositions(
-				{ timeMicros: a.messageTimeMicros, itemHash: a.creditRef },
-				{ timeMicros: b.messageTimeMicros, itemHash: b.creditRef },
-			) || a.creditIndex - b.creditIndex,
-	);
-	for (const row of sorted) {
-		if (row.amount > 0n) {
-			grant(state, row.address, {
-				ref: row.creditRef,
-				index: row.creditIndex,
-				remaining: row.amount,
-				expirationMicros: row.expirationMicros,
-				grantedAtMicros: row.messageTimeMicros,
-			});
-		} else {
-			drain(state, row.address, -row.amount, row.messageTimeMicros);
-		}
-		const position = { timeMicros: row.messageTimeMicros, itemHash: row.creditRef };
-		if (state.position === null || comparePositions(position, state.position) > 0) state.position = position;
-	}
+	for (const row of [...rows].sort(compareHistoryRows)) applyHistoryRow(state, row);
 	return state;
 }
 
