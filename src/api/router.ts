@@ -31,7 +31,13 @@ export function createRouteDeps(ctx: ApiContext, fresh: Freshness): RouteDeps {
 		chains,
 		streamChains: ctx.config.chains.filter((c) => c.cfa !== null).map((c) => c.name),
 		readers: createAccountReaders(ctx.db, chains),
-		evaluate: (inputs, now) => computeEntitlement(inputs, { now, settings: ctx.settings, horizonSeconds: ctx.config.alertHorizonSeconds }),
+		evaluate: (inputs, now) =>
+			computeEntitlement(inputs, {
+				now,
+				settings: ctx.settings,
+				horizonSeconds: ctx.config.alertHorizonSeconds,
+				creditFeed: ctx.config.feed.urls.length > 0,
+			}),
 	};
 }
 

@@ -58,7 +58,13 @@ export async function startRole(
 			redisUrl: config.redisUrl,
 			workers: working || !config.redisUrl,
 			processors: createProcessors(
-				{ db: database.db, chains, settings: aggregates.settings, horizonSeconds: config.alertHorizonSeconds },
+				{
+					db: database.db,
+					chains,
+					settings: aggregates.settings,
+					horizonSeconds: config.alertHorizonSeconds,
+					creditFeed: config.feed.urls.length > 0,
+				},
 				{ allowPrivate: config.webhookAllowPrivate },
 			),
 			concurrency: config.workerConcurrency,

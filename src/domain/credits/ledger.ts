@@ -238,6 +238,16 @@ export function applyCreditPost(state: LedgerState, post: CreditPost): ApplyResu
 	return { rows, touched: [...new Set(rows.map((r) => r.address))] };
 }
 
+/**
+ * The addresses whose lots or history a post changes: the entries' addresses, and the sender of a
+ * transfer that is not minted (an issuer's transfer debits nobody).
+ */
+export function addressesOf(post: CreditPost): string[] {
+	const addresses = post.entries.map((e) => e.address);
+	if (post.kind === "transfer" && !post.minted) addresses.push(post.owner);
+	return [...new Set(addresses)];
+}
+
 /** The canonical replay of a set of posts (unique item hashes), in any arrival order. */
 export function replay(posts: readonly CreditPost[]): { state: LedgerState; rows: CreditHistoryRow[] } {
 	const state = createLedgerState();
