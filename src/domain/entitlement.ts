@@ -248,7 +248,8 @@ function creditConditions(c: CreditEntitlement, now: bigint, horizonSeconds: num
 		exhaustedAt: c.exhaustedAt?.toString() ?? null,
 	};
 	if (c.balance * WEI < perDayWei) return [{ kind: "credit_insufficient", subject: "", detail }];
-	if (c.exhaustedAt !== null && c.exhaustedAt - now <= BigInt(horizonSeconds)) return [{ kind: "credits_running_out", subject: "", detail }];
+	if (c.exhaustedAt !== null && c.exhaustedAt - now <= BigInt(horizonSeconds))
+		return [{ kind: "credits_running_out", subject: "", detail }];
 	return [];
 }
 

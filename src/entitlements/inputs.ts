@@ -100,7 +100,9 @@ export async function loadEntitlementInputsMany(
 	}
 	for (const inputs of out.values()) if (inputs.credits) inputs.credits.synced = row.credits_synced;
 	for (const [address, remaining, expiration] of row.credit_lots) {
-		out.get(address)?.credits?.lots.push({ remaining: BigInt(remaining), expirationMicros: expiration === null ? null : BigInt(expiration) });
+		out
+			.get(address)
+			?.credits?.lots.push({ remaining: BigInt(remaining), expirationMicros: expiration === null ? null : BigInt(expiration) });
 	}
 	return out;
 }

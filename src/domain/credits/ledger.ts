@@ -280,8 +280,10 @@ export function applyHistoryRow(state: LedgerState, row: CreditHistoryRow): void
 /** The order pyaleph's repair replays history rows in: `(message_timestamp, credit_ref, credit_index)`. */
 export function compareHistoryRows(a: CreditHistoryRow, b: CreditHistoryRow): number {
 	return (
-		comparePositions({ timeMicros: a.messageTimeMicros, itemHash: a.creditRef }, { timeMicros: b.messageTimeMicros, itemHash: b.creditRef }) ||
-		a.creditIndex - b.creditIndex
+		comparePositions(
+			{ timeMicros: a.messageTimeMicros, itemHash: a.creditRef },
+			{ timeMicros: b.messageTimeMicros, itemHash: b.creditRef },
+		) || a.creditIndex - b.creditIndex
 	);
 }
 
