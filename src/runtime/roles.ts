@@ -12,6 +12,7 @@ import { startOutboxDrainer } from "../queue/outbox.ts";
 import type { WebhookDeliveryOptions } from "../webhooks/deliver.ts";
 import { fanOutOnAggregateChange, loadAggregates } from "./aggregates.ts";
 import { checkChainIds } from "./check-chains.ts";
+import { startFeed } from "./feed.ts";
 import { createShutdown } from "./shutdown.ts";
 import { startWatchers } from "./watch.ts";
 
@@ -86,6 +87,10 @@ export async function startRole(
 			await checkChainIds(config.chains, logger);
 			const watchers = await startWatchers({ config, database, logger, metrics, shutdown, onCommit: () => drainer.wake() });
 			failures.push(...watchers.map((w) => w.start()));
+			if (config.feed.urls.length > 0) {
+				const feed = await startFeed({ config, database, logger, metrics, shutdown, onCommit: () => drainer.wake() });
+				failures.push(feed.start());
+			}
 		}
 		let url: string | null = null;
 		if (role === "serve" || role === "all") {
