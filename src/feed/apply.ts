@@ -128,8 +128,8 @@ async function securityOf(trx: Trx, owners: readonly string[]): Promise<Map<stri
 type Tally = Map<string, Counts>;
 
 function tally(counts: Tally, source: string, status: keyof Counts, by = 1): void {
-	let c = counts.get(source);
-	if (!c) counts.set(source, (c = zero()));
+	const c = counts.get(source) ?? zero();
+	counts.set(source, c);
 	c[status] += by;
 }
 
@@ -297,6 +297,19 @@ async function saveWatermarks(trx: Trx, input: PageInput): Promise<void> {
 	}
 }
 
+/** The status a fresh message is stored with. */
+function outcomeOf(
+	what: ReturnType<typeof classify>,
+	authorizedPosts: ReadonlySet<string>,
+	authorizedElements: ReadonlyMap<string, boolean>,
+): { status: FeedMessageStatus; reason: string | null } {
+	const unauthorized = { status: "unauthorized", reason: "sender_not_authorized" } as const;
+	if (what.kind === "credit") return authorizedPosts.has(what.post.itemHash) ? { status: "applied", reason: null } : unauthorized;
+	if (what.kind === "aggregate")
+		return authorizedElements.get(what.element.itemHash) === true ? { status: "applied", reason: null } : unauthorized;
+	return { status: what.kind, reason: what.reason };
+}
+
 /** Applies one page in the caller's transaction (see the module comment). */
 export async function applyPage(trx: Trx, input: PageInput, options: ClassifyOptions): Promise<PageResult> {
 	const counts: Tally = new Map();
@@ -363,22 +376,7 @@ export async function applyPage(trx: Trx, input: PageInput, options: ClassifyOpt
 	const touched = await changeLedger(trx, { add: added, remove: await loadCreditPosts(trx, revoke) });
 
 	// The fresh messages themselves, with what became of them.
-	const stored: Fresh[] = classified.map(({ message, what }): Fresh => {
-		switch (what.kind) {
-			case "credit":
-				return authorizedNow.has(what.post.itemHash)
-					? { message, status: "applied", reason: null }
-					: { message, status: "unauthorized", reason: "sender_not_authorized" };
-			case "aggregate":
-				return statuses.get(what.element.itemHash) === true
-					? { message, status: "applied", reason: null }
-					: { message, status: "unauthorized", reason: "sender_not_authorized" };
-			case "invalid":
-				return { message, status: "invalid", reason: what.reason };
-			case "ignored":
-				return { message, status: "ignored", reason: what.reason };
-		}
-	});
+	const stored: Fresh[] = classified.map(({ message, what }) => ({ message, ...outcomeOf(what, authorizedNow, statuses) }));
 	await insertMessages(trx, source, stored);
 	for (const [i, f] of stored.entries()) {
 		tally(counts, source, "seen");
