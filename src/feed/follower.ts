@@ -190,7 +190,6 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 		if (useReception) await receptionPass(client);
 		await markSynced(db, client.url, startedAt, mode, deep);
 		state.synced = true;
-		metrics?.feedLagSeconds.set({ url: client.url }, 0);
 	}
 
 	/** Messages the CCN received since its reception watermark (minus the lookback) that the time scans missed. */

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { FeedStatusSchema, feedStatuses } from "../feeds.ts";
 import { blockNumber } from "../format.ts";
 import { listChainRows } from "../queries/chains.ts";
 import { createRouter, type RouteDeps } from "../router.ts";
@@ -28,7 +29,13 @@ const ChainStatusSchema = z
 	})
 	.openapi("ChainStatus");
 
-const StatusSchema = z.object({ chains: z.array(ChainStatusSchema), staleAfterSeconds: z.number().int() }).openapi("Status");
+const StatusSchema = z
+	.object({
+		chains: z.array(ChainStatusSchema),
+		staleAfterSeconds: z.number().int(),
+		feeds: z.array(FeedStatusSchema).openapi({ description: "The network feeds (ALEPH_API_URLS), in configuration order" }),
+	})
+	.openapi("Status");
 
 /** `GET /v1/status`: the cursor of every configured chain, with its backfill progress. */
 export function statusRoutes(deps: RouteDeps) {
@@ -38,7 +45,7 @@ export function statusRoutes(deps: RouteDeps) {
 			method: "get",
 			path: "/status",
 			tags: ["System"],
-			summary: "Indexing status per chain",
+			summary: "Indexing status per chain, and of the network feeds",
 			responses: { 200: json(StatusSchema, "Cursor, head, lag and progress of every configured chain") },
 		}),
 		async (c) => {
@@ -74,7 +81,8 @@ export function statusRoutes(deps: RouteDeps) {
 					progress: row.progress,
 				};
 			});
-			return c.json({ chains, staleAfterSeconds: deps.ctx.config.staleAfterSeconds }, 200);
+			const feeds = await feedStatuses(deps.ctx, deps.now());
+			return c.json({ chains, staleAfterSeconds: deps.ctx.config.staleAfterSeconds, feeds }, 200);
 		},
 	);
 	return app;
