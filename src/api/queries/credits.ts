@@ -87,11 +87,16 @@ function conditions(address: string, f: CreditHistoryFilters): RawBuilder<unknow
 	return sql.join(parts, sql` and `);
 }
 
-/** Columns `sort_by` may name, and whether they are nullable (sorted NULLS LAST). */
+/**
+ * Columns `sort_by` may name, and whether they are nullable (sorted NULLS LAST, with a cursor that
+ * walks the NULL rows by credit_ref). pyaleph treats payment_method as never NULL, but a
+ * distribution without one stores NULL: its cursor then repeats the NULL rows forever; here it is
+ * nullable like the others (a divergence in the order of those rows only).
+ */
 export const CREDIT_HISTORY_SORTS = {
 	message_timestamp: { column: "message_time_micros", nullable: false },
 	expiration_date: { column: "expiration_micros", nullable: true },
-	payment_method: { column: "payment_method", nullable: false },
+	payment_method: { column: "payment_method", nullable: true },
 	amount: { column: "amount", nullable: false },
 	origin: { column: "origin", nullable: true },
 	tx_hash: { column: "tx_hash", nullable: true },
