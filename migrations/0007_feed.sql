@@ -55,6 +55,8 @@ CREATE TABLE feed_messages (
 	status text NOT NULL,
 	reason text,
 	source text COLLATE "C" NOT NULL,
+	-- of the listing stored (intake.ts fingerprintOf): another listing of the hash is checked apart
+	fingerprint text COLLATE "C" NOT NULL,
 	received_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX feed_messages_owner ON feed_messages (owner, time_micros) WHERE sender <> owner;

@@ -290,6 +290,7 @@ export type FeedMessagesTable = {
 	status: FeedMessageStatus;
 	reason: string | null;
 	source: string;
+	fingerprint: string;
 	received_at: Generated<Date>;
 };
 

@@ -45,7 +45,7 @@ const zero = (): Counts => ({ seen: 0, applied: 0, ignored: 0, unauthorized: 0, 
 /** The source of the outbox rows the feed writes. */
 export const FEED_OUTBOX_SOURCE = "feed";
 
-type Fresh = { message: VerifiedMessage; status: FeedMessageStatus; reason: string | null };
+type Fresh = { message: VerifiedMessage; fingerprint: string; status: FeedMessageStatus; reason: string | null };
 
 function authorizedMessage(m: VerifiedMessage): AuthorizedMessage {
 	const { envelope, content } = m;
@@ -61,10 +61,15 @@ function authorizedMessage(m: VerifiedMessage): AuthorizedMessage {
 	};
 }
 
-async function knownHashes(trx: Trx, hashes: readonly string[]): Promise<Set<string>> {
-	if (hashes.length === 0) return new Set();
-	const rows = await trx.selectFrom("feed_messages").select("item_hash").where(sql<boolean>`item_hash = any(${hashes}::text[])`).execute();
-	return new Set(rows.map((r) => r.item_hash));
+/** The fingerprint of the stored listing of each of `hashes` that is stored. */
+async function storedFingerprints(trx: Trx, hashes: readonly string[]): Promise<Map<string, string>> {
+	if (hashes.length === 0) return new Map();
+	const rows = await trx
+		.selectFrom("feed_messages")
+		.select(["item_hash", "fingerprint"])
+		.where(sql<boolean>`item_hash = any(${hashes}::text[])`)
+		.execute();
+	return new Map(rows.map((r) => [r.item_hash, r.fingerprint]));
 }
 
 async function insertRejections(trx: Trx, source: string, rejections: readonly Rejection[]): Promise<Rejection[]> {
@@ -269,6 +274,7 @@ async function insertMessages(trx: Trx, source: string, fresh: readonly Fresh[])
 			status: ["text", fresh.map((f) => f.status)],
 			reason: ["text", fresh.map((f) => f.reason)],
 			source: ["text", source],
+			fingerprint: ["text", fresh.map((f) => f.fingerprint)],
 		},
 		sql`on conflict do nothing`,
 	);
@@ -317,21 +323,33 @@ export async function applyPage(trx: Trx, input: PageInput, options: ClassifyOpt
 	const sources = new Map<string, string>();
 	const { source } = input;
 
+	// Verified messages not stored yet; the first listing of a hash wins. Another listing of a
+	// stored hash (the same signed content, other unsigned fields) is a CCN contradicting another.
+	const verified = new Map<string, { message: VerifiedMessage; fingerprint: string }>();
+	for (const c of input.checked) if (c.ok && !verified.has(c.message.envelope.itemHash)) verified.set(c.message.envelope.itemHash, c);
+	const stored = await storedFingerprints(trx, [...verified.keys()]);
+	const conflicting: Rejection[] = [];
+	for (const [itemHash, v] of verified) {
+		const first = stored.get(itemHash);
+		if (first !== undefined && first !== v.fingerprint)
+			conflicting.push({
+				itemHash,
+				fingerprint: v.fingerprint,
+				reason: "conflicting_listing",
+				detail: "another listing of this item_hash was stored first",
+			});
+	}
+	const fresh = [...verified.values()].filter((v) => !stored.has(v.message.envelope.itemHash));
+
 	// Rejections: stored, counted and reported once per (hash, fingerprint).
-	const permanent = input.checked.flatMap((c) => (!c.ok && c.permanent ? [c.rejection] : []));
+	const permanent = [...input.checked.flatMap((c) => (!c.ok && c.permanent ? [c.rejection] : [])), ...conflicting];
 	for (const r of await insertRejections(trx, source, permanent)) {
 		tally(counts, source, "seen");
 		tally(counts, source, "invalid");
 		notices.push({ itemHash: r.itemHash, status: "rejected", reason: r.reason, detail: r.detail });
 	}
 
-	// Verified messages not stored yet; the first listing of a hash wins.
-	const verified = new Map<string, VerifiedMessage>();
-	for (const c of input.checked)
-		if (c.ok && !verified.has(c.message.envelope.itemHash)) verified.set(c.message.envelope.itemHash, c.message);
-	const known = await knownHashes(trx, [...verified.keys()]);
-	const fresh = [...verified.values()].filter((m) => !known.has(m.envelope.itemHash));
-	const classified = fresh.map((message) => ({ message, what: classify(message, options) }));
+	const classified = fresh.map(({ message, fingerprint }) => ({ message, fingerprint, what: classify(message, options) }));
 
 	// Aggregate elements first: a security element may authorize posts of the same page.
 	const elements = classified.flatMap((c) => (c.what.kind === "aggregate" ? [c.what.element] : []));
@@ -376,9 +394,13 @@ export async function applyPage(trx: Trx, input: PageInput, options: ClassifyOpt
 	const touched = await changeLedger(trx, { add: added, remove: await loadCreditPosts(trx, revoke) });
 
 	// The fresh messages themselves, with what became of them.
-	const stored: Fresh[] = classified.map(({ message, what }) => ({ message, ...outcomeOf(what, authorizedNow, statuses) }));
-	await insertMessages(trx, source, stored);
-	for (const [i, f] of stored.entries()) {
+	const outcomes: Fresh[] = classified.map(({ message, fingerprint, what }) => ({
+		message,
+		fingerprint,
+		...outcomeOf(what, authorizedNow, statuses),
+	}));
+	await insertMessages(trx, source, outcomes);
+	for (const [i, f] of outcomes.entries()) {
 		tally(counts, source, "seen");
 		tally(counts, source, f.status);
 		const what = classified[i]?.what;

@@ -23,6 +23,7 @@ import { aggregateFilters, CREDIT_FILTERS, messagesByHash, receptionScan, timeSc
 import {
 	alreadyDecided,
 	ensureSources,
+	knownHashes,
 	markSynced,
 	readDeepScanAt,
 	readReceptionWm,
@@ -199,11 +200,8 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 		const hashes = await receptionScan(client, since, signal);
 		const last = hashes.at(-1);
 		if (last === undefined) return;
-		const decided = await alreadyDecided(
-			db,
-			hashes.map((h) => ({ itemHash: h, fingerprint: "" })),
-		);
-		const unknown = hashes.filter((h) => !decided.has(`${h}|`) && !checkedHashes.has(`${client.url}|${h}`));
+		const known = await knownHashes(db, hashes);
+		const unknown = hashes.filter((h) => !known.has(h) && !checkedHashes.has(`${client.url}|${h}`));
 		const found: unknown[] = [];
 		if (unknown.length > 0) for (const scan of await scans()) found.push(...(await messagesByHash(client, scan.filters, unknown, signal)));
 		const receptionWm = (await client.receptionTime(last, signal)) ?? undefined;

@@ -19,7 +19,7 @@ export type Rejection = { itemHash: string; fingerprint: string; reason: string;
  * A rejection is permanent when the listed bytes can never verify (they are stored and never
  * checked again); a storage file the CCN could not serve may come later.
  */
-export type Checked = { ok: true; message: VerifiedMessage } | { ok: false; rejection: Rejection; permanent: boolean };
+export type Checked = { ok: true; message: VerifiedMessage; fingerprint: string } | { ok: false; rejection: Rejection; permanent: boolean };
 
 export type IntakeOptions = {
 	/** The raw bytes of a storage item (from the CCN that listed it); null when it has none. */
@@ -68,10 +68,12 @@ export async function checkListed(raw: unknown, options: IntakeOptions): Promise
 	}
 	if (options.verify === false && envelope.itemType !== "ipfs") {
 		const content = parseMessageContent(envelope, bytes ?? envelope.itemContent ?? "");
-		return content.ok ? { ok: true, message: { envelope, content: content.content } } : reject(content.reason, content.message);
+		return content.ok
+			? { ok: true, message: { envelope, content: content.content }, fingerprint: id.fingerprint }
+			: reject(content.reason, content.message);
 	}
 	const verified = await verifyMessage(envelope, bytes);
-	if (verified.ok) return { ok: true, message: verified.message };
+	if (verified.ok) return { ok: true, message: verified.message, fingerprint: id.fingerprint };
 	return reject(verified.reason, verified.message, verified.reason !== "content_unavailable");
 }
 

@@ -72,26 +72,26 @@ export async function wasSynced(db: Db, url: string): Promise<boolean> {
 	return (row?.synced_at ?? null) !== null;
 }
 
-/** True once any CCN's feed was caught up: the ledger holds the network's credit history. */
-export async function isSynced(db: Db | Trx): Promise<boolean> {
-	const row = await db.selectFrom("feed_sources").select("url").where("synced_at", "is not", null).limit(1).executeTakeFirst();
-	return row !== undefined;
-}
-
 /**
- * Which of the listed `(item_hash, fingerprint)` pairs were already decided: a stored message
- * (any listing of its hash), or this exact listing rejected. Those are not verified again.
+ * Which of the listed `(item_hash, fingerprint)` pairs were already decided: this exact listing
+ * stored or rejected. Those are not verified again; another listing of a stored hash is.
  */
 export async function alreadyDecided(db: Db, listed: readonly { itemHash: string; fingerprint: string }[]): Promise<Set<string>> {
 	if (listed.length === 0) return new Set();
 	const hashes = [...new Set(listed.map((l) => l.itemHash))];
 	const { rows } = await sql<{ key: string }>`
-		select item_hash as key from feed_messages where item_hash = any(${hashes}::text[])
+		select item_hash || '|' || fingerprint as key from feed_messages where item_hash = any(${hashes}::text[])
 		union all select item_hash || '|' || fingerprint from feed_rejections where item_hash = any(${hashes}::text[])`.execute(db);
 	const keys = new Set(rows.map((r) => r.key));
-	return new Set(
-		listed.filter((l) => keys.has(l.itemHash) || keys.has(`${l.itemHash}|${l.fingerprint}`)).map((l) => `${l.itemHash}|${l.fingerprint}`),
-	);
+	return new Set(listed.filter((l) => keys.has(`${l.itemHash}|${l.fingerprint}`)).map((l) => `${l.itemHash}|${l.fingerprint}`));
+}
+
+/** Which of `hashes` the feed has stored or rejected under any listing (the reception scan's filter). */
+export async function knownHashes(db: Db, hashes: readonly string[]): Promise<Set<string>> {
+	if (hashes.length === 0) return new Set();
+	const { rows } = await sql<{ item_hash: string }>`select item_hash from feed_messages where item_hash = any(${hashes}::text[])
+		union select item_hash from feed_rejections where item_hash = any(${hashes}::text[])`.execute(db);
+	return new Set(rows.map((r) => r.item_hash));
 }
 
 /**
