@@ -36,6 +36,7 @@ type Post =
 	| { kind: "E"; hash: string; t: bigint; credits: { from: string; amount: bigint }[] }
 	| { kind: "T"; hash: string; t: bigint; from: string; credits: { to: string; amount: bigint; exp: bigint | null }[] };
 type Lot = { left: bigint; exp: bigint | null };
+const smaller = (a: bigint, b: bigint) => (b < a ? b : a);
 
 /** Lots per address after every post, in (time, hash) order; balances at `now` (µs). */
 function independentReplay(posts: Post[], now: bigint): Map<string, bigint> {
@@ -47,7 +48,7 @@ function independentReplay(posts: Post[], now: bigint): Map<string, bigint> {
 		for (const lot of lotsOf(a)) {
 			if (need === 0n) break;
 			if (lot.left === 0n || (lot.exp !== null && lot.exp <= t)) continue;
-			const n = lot.left < need ? lot.left : need;
+			const n = smaller(lot.left, need);
 			lot.left -= n;
 			need -= n;
 			taken.push({ left: n, exp: lot.exp });
@@ -68,7 +69,7 @@ function independentReplay(posts: Post[], now: bigint): Map<string, bigint> {
 				}
 				const capped: Lot[] = [];
 				for (const piece of taken) {
-					const exp = piece.exp === null ? c.exp : c.exp === null ? piece.exp : piece.exp < c.exp ? piece.exp : c.exp;
+					const exp = piece.exp === null ? c.exp : c.exp === null ? piece.exp : smaller(piece.exp, c.exp);
 					const last = capped.at(-1);
 					if (last && last.exp === exp) last.left += piece.left;
 					else capped.push({ left: piece.left, exp });
