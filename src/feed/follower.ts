@@ -19,7 +19,7 @@ import { applyPage, type PageInput, type PageResult } from "./apply.ts";
 import { type CcnClient, createCcnClient } from "./client.ts";
 import { type Checked, checkListed, fingerprintOf } from "./intake.ts";
 import { createFeedProgress, type FeedProgressTracker } from "./progress.ts";
-import { aggregateFilters, CREDIT_FILTERS, messagesByHash, receptionScan, timeScan } from "./scan.ts";
+import { aggregateFilters, CREDIT_FILTERS, messagesByHash, receptionScan, type ScanPosition, timeScan } from "./scan.ts";
 import {
 	alreadyDecided,
 	ensureSources,
@@ -51,6 +51,12 @@ export type FeedFollower = {
 export type FeedFollowerOptions = {
 	/** On Postgres, a handle of this follower only with ONE connection: its session holds the writer lock. */
 	db: Db;
+	/**
+	 * Where the follower reads what it need not read in its writing session (which messages are
+	 * known, watermarks), so that reading the next page does not wait for the write of the last.
+	 * Default: `db`.
+	 */
+	readDb?: Db;
 	feed: FeedConfig;
 	logger: Logger;
 	metrics?: Metrics;
@@ -68,6 +74,9 @@ export type FeedFollowerOptions = {
 	storageConcurrency?: number;
 };
 
+/** Messages written in one transaction, at most (a page more when a page ends past it). */
+const BATCH_MESSAGES = 2_000;
+
 /** Owners of unauthorized posts whose aggregates are followed too, at most. */
 const MAX_WAITING_OWNERS = 100;
 
@@ -80,6 +89,7 @@ type Scan = { name: string; filters: Record<string, string> };
 
 export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 	const { db, feed, metrics, onCommit, standbyPollMs = 2_000 } = options;
+	const reads = options.readDb ?? db;
 	const logger = options.logger.child({ component: "feed" });
 	const deepScan = options.deepScan ?? { everyMs: 86_400_000, lookbackSeconds: 7 * 86_400 };
 	const classifyOptions = { issuers: feed.creditIssuers, pricingOwner: feed.pricingOwner };
@@ -122,7 +132,7 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 	/** Verifies the listed messages not decided before (by hash, or this exact listing rejected). */
 	async function check(client: CcnClient, messages: readonly unknown[]): Promise<Checked[]> {
 		const listed = messages.map((raw) => ({ raw, ...fingerprintOf(raw) }));
-		const decided = await alreadyDecided(db, listed);
+		const decided = await alreadyDecided(reads, listed);
 		const todo = listed.filter((l) => !decided.has(`${l.itemHash}|${l.fingerprint}`));
 		const out: Checked[] = [];
 		const concurrency = options.storageConcurrency ?? 8;
@@ -148,7 +158,7 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 
 	async function scans(): Promise<Scan[]> {
 		const owners = [
-			...new Set([...feed.creditIssuers, feed.pricingOwner, ...(await waitingOwners(db, MAX_WAITING_OWNERS))].flatMap(ownerVariants)),
+			...new Set([...feed.creditIssuers, feed.pricingOwner, ...(await waitingOwners(reads, MAX_WAITING_OWNERS))].flatMap(ownerVariants)),
 		].sort();
 		// A new owner set is a new scan: its watermark starts at the beginning of the owners' history.
 		const key = createHash("sha256").update(owners.join(",")).digest("hex").slice(0, 16);
@@ -174,19 +184,38 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 		}
 		let mode: "cursor" | "page" | null = null;
 		for (const scan of await scans()) {
-			const wm = await readWatermark(db, client.url, scan.name);
+			const wm = await readWatermark(reads, client.url, scan.name);
 			const start = wm === null ? 0 : Math.max(0, Number(wm.timeMicros) / 1e6 - lookback);
+			// Pages are verified while the batch before them is written (the CCN, this process and
+			// Postgres work at once), and written BATCH_MESSAGES at a time with their watermark.
+			let writing: Promise<void> = Promise.resolve();
+			let batch: Checked[] = [];
+			let count = 0;
+			let last: ScanPosition | null = null;
 			for await (const page of timeScan(client, scan.filters, start, signal)) {
-				if (signal.aborted) return;
+				if (signal.aborted) break;
 				mode = page.mode;
-				const checked = await check(client, page.messages);
-				const watermark = page.last
-					? { scan: scan.name, timeMicros: fromTimestampMicros(page.last.time), itemHash: page.last.itemHash }
-					: undefined;
-				await apply({ source: client.url, checked, ...(watermark ? { watermark } : {}) });
-				progress.advance(page.messages.length, scan.name === "credits" ? (page.last?.time ?? null) : null);
-				if (progress.due()) await report(client.url, progress, state.synced);
+				batch.push(...(await check(client, page.messages)));
+				count += page.messages.length;
+				last = page.last ?? last;
+				if (count < BATCH_MESSAGES && !page.tail) continue;
+				const input: PageInput = {
+					source: client.url,
+					checked: batch,
+					...(last ? { watermark: { scan: scan.name, timeMicros: fromTimestampMicros(last.time), itemHash: last.itemHash } } : {}),
+				};
+				const [n, reached] = [count, scan.name === "credits" ? (last?.time ?? null) : null];
+				await writing;
+				writing = apply(input).then(async () => {
+					progress.advance(n, reached);
+					if (progress.due()) await report(client.url, progress, state.synced);
+				});
+				writing.catch(() => {});
+				batch = [];
+				count = 0;
 			}
+			await writing;
+			if (signal.aborted) return;
 		}
 		if (useReception) await receptionPass(client);
 		await markSynced(db, client.url, startedAt, mode, deep);
@@ -200,7 +229,7 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 		const hashes = await receptionScan(client, since, signal);
 		const last = hashes.at(-1);
 		if (last === undefined) return;
-		const known = await knownHashes(db, hashes);
+		const known = await knownHashes(reads, hashes);
 		const unknown = hashes.filter((h) => !known.has(h) && !checkedHashes.has(`${client.url}|${h}`));
 		const found: unknown[] = [];
 		if (unknown.length > 0) for (const scan of await scans()) found.push(...(await messagesByHash(client, scan.filters, unknown, signal)));

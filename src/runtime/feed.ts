@@ -25,6 +25,7 @@ export async function startFeed(options: {
 			: database;
 	const follower = createFeedFollower({
 		db: db.db,
+		readDb: database.db,
 		feed: config.feed,
 		logger: options.logger,
 		metrics: options.metrics,
