@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Trx } from "../../src/db/database.ts";
 import { type CreditHistoryRow, comparePositions, replay } from "../../src/domain/credits/ledger.ts";
 import { CREDIT_PRECISION_CUTOFF_MICROS, type CreditPost } from "../../src/domain/credits/posts.ts";
+import { listKnownAccounts } from "../../src/entitlements/known-accounts.ts";
 import { changeLedger, insertCreditPosts, setInLedger } from "../../src/feed/ledger-store.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { createRandom } from "../helpers/erc20-traffic.ts";
@@ -222,6 +223,41 @@ describe("the Postgres credit ledger", () => {
 			});
 		}
 		await expectReplayOf(posts);
+	});
+
+	it("an address holding credits is a known account (the sweep recomputes it); a non-EVM ledger key is not", async () => {
+		const posts = randomPosts(31, 5);
+		const solana = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin";
+		await add(inLedgerOrder(posts));
+		const known = await listKnownAccounts(database.db, null, { limit: 1000 });
+		const holders = [...new Set((await database.db.selectFrom("credit_lots").select("address").execute()).map((r) => r.address))];
+		expect(holders.length).toBeGreaterThan(0);
+		for (const h of holders) expect(known).toContain(h);
+		const entry = {
+			address: solana,
+			amount: 5n,
+			price: "1",
+			txHash: null,
+			provider: null,
+			expirationMicros: null,
+			origin: null,
+			ref: null,
+			paymentMethod: null,
+			bonusAmount: null,
+		};
+		await add([
+			{
+				kind: "distribution",
+				itemHash: "f".repeat(64),
+				timeMicros: 10n ** 17n,
+				owner: "0xissuer",
+				token: null,
+				chain: null,
+				entries: [entry],
+			},
+		]);
+		expect((await database.db.selectFrom("credit_lots").select("address").where("address", "=", solana).execute()).length).toBe(1);
+		expect(await listKnownAccounts(database.db, null, { limit: 1000 })).not.toContain(solana);
 	});
 
 	it("answers which addresses changed: those of the post, plus recipients of later transfers from them", async () => {
