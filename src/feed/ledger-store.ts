@@ -66,15 +66,18 @@ async function readFrontier(trx: Trx): Promise<LedgerPosition | null> {
 	return row.time_micros === null || row.item_hash === null ? null : { timeMicros: row.time_micros, itemHash: row.item_hash };
 }
 
-/** The lots of `addresses` as a ledger state at `position`. */
-async function loadLots(trx: Trx, addresses: readonly string[], position: LedgerPosition | null): Promise<LedgerState> {
+/**
+ * The lots of `addresses` as a ledger state at `position`, leaving out those expired at
+ * `validAt` (no later drain can take from them).
+ */
+async function loadLots(trx: Trx, addresses: readonly string[], position: LedgerPosition | null, validAt: bigint): Promise<LedgerState> {
 	const state = createLedgerState();
 	state.position = position;
 	if (addresses.length === 0) return state;
 	const rows = await trx
 		.selectFrom("credit_lots")
 		.selectAll()
-		.where(sql<boolean>`address = any(${addresses}::text[])`)
+		.where(sql<boolean>`address = any(${addresses}::text[]) and (expiration_micros is null or expiration_micros > ${validAt})`)
 		.orderBy("address")
 		.orderBy("granted_at_micros")
 		.orderBy("credit_ref")
@@ -210,11 +213,22 @@ async function moveFrontier(trx: Trx, frontier: LedgerPosition | null, posts: re
 	}
 }
 
-/** Posts after the frontier: the lots of the addresses they touch, moved forward post by post. */
+/** The addresses a post drains (an expense's, a transfer's sender): only their lots are read. */
+function drainedBy(post: CreditPost): string[] {
+	if (post.kind === "expense") return post.entries.map((e) => e.address);
+	return post.kind === "transfer" && !post.minted ? [post.owner] : [];
+}
+
+/**
+ * Posts after the frontier: the lots of the addresses they drain are read and moved forward post
+ * by post; an address that is only credited gets its new lots (its others are not read: a grant
+ * does not look at them).
+ */
 async function applyInOrder(trx: Trx, frontier: LedgerPosition | null, posts: readonly CreditPost[]): Promise<string[]> {
 	const addresses = [...new Set(posts.flatMap(addressesOf))];
-	const state = await loadLots(trx, addresses, frontier);
-	const before = new Map(lotRows(state, addresses).map((r) => [lotKey(r.address, r.lot.ref, r.lot.index), r.lot.remaining]));
+	const drained = [...new Set(posts.flatMap(drainedBy))];
+	const state = await loadLots(trx, drained, frontier, (posts[0] as CreditPost).timeMicros);
+	const before = new Map(lotRows(state, drained).map((r) => [lotKey(r.address, r.lot.ref, r.lot.index), r.lot.remaining]));
 	const rows: CreditHistoryRow[] = [];
 	const touched = new Set<string>();
 	for (const post of posts) {
