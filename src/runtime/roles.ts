@@ -26,7 +26,8 @@ export type Running = { url: string | null; done: Promise<number>; stop(): Promi
 export type ProcessorFactory = (deps: RecomputeDeps, webhooks: WebhookDeliveryOptions) => Processors;
 
 /**
- * Starts the components of a role — `watch` (chain watchers), `work` (queue workers), `serve`
+ * Starts the components of a role — `watch` (chain watchers, and the network feed follower when
+ * `ALEPH_API_URLS` is set), `work` (queue workers), `serve`
  * (API) or `all` — on the configured database and queue. Without `REDIS_URL` the job processors
  * run in this process. Each component registers its cleanup; `stop()` runs them in reverse order
  * (the API stops taking requests, watchers finish their batch, workers drain, the database closes).
