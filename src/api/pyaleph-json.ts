@@ -5,18 +5,11 @@
  * epoch floats, Decimal as floats. Integers are written exactly (credits can pass 2^53).
  */
 import { parsePythonDecimal, pythonDecimalStr } from "../domain/credits/decimal.ts";
+import { isoformat } from "../domain/network/cursor.ts";
 
-/** pydantic's rendering of an aware UTC datetime given in microseconds. */
+/** pydantic's rendering of an aware UTC datetime given in microseconds: Python's isoformat with `Z`. */
 export function pydanticDatetime(micros: bigint): string {
-	let ms = micros / 1000n;
-	let sub = micros % 1000n;
-	if (sub < 0n) {
-		sub += 1000n;
-		ms -= 1n;
-	}
-	const date = new Date(Number(ms));
-	const us = BigInt(date.getUTCMilliseconds()) * 1000n + sub;
-	return `${date.toISOString().slice(0, 19)}${us === 0n ? "" : `.${us.toString().padStart(6, "0")}`}Z`;
+	return `${isoformat(micros).slice(0, -"+00:00".length)}Z`;
 }
 
 /** `datetime.timestamp()` of microseconds: the correctly rounded float. */

@@ -9,7 +9,7 @@
  */
 import { sql } from "kysely";
 import type { Trx } from "../db/database.ts";
-import type { FeedMessageStatus } from "../db/schema.ts";
+import type { FeedMessageStatus, FeedMessagesTable } from "../db/schema.ts";
 import { insertUnnest, unnestAs } from "../db/unnest.ts";
 import type { CreditPost } from "../domain/credits/posts.ts";
 import type { AggregateElement } from "../domain/network/aggregates.ts";
@@ -209,17 +209,10 @@ async function updateStatuses(
 	}
 }
 
-type StoredMessageRow = {
-	item_hash: string;
-	type: string;
-	chain: string;
-	sender: string;
-	owner: string;
-	channel: string | null;
-	post_type: string | null;
-	time_micros: bigint;
-	status: FeedMessageStatus;
-};
+type StoredMessageRow = Pick<
+	FeedMessagesTable,
+	"item_hash" | "type" | "chain" | "sender" | "owner" | "channel" | "post_type" | "time_micros" | "status"
+>;
 
 /** The credit posts of `owner` from `from` on whose verdict the new timeline flips. */
 async function reevaluate(

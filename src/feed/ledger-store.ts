@@ -15,6 +15,7 @@
  */
 import { sql } from "kysely";
 import type { Trx } from "../db/database.ts";
+import type { CreditHistoryTable } from "../db/schema.ts";
 import { insertUnnest, unnestAs } from "../db/unnest.ts";
 import {
 	addressesOf,
@@ -23,6 +24,7 @@ import {
 	type CreditHistoryRow,
 	comparePositions,
 	createLedgerState,
+	EMPTY_ROW,
 	type LedgerPosition,
 	type LedgerState,
 	type Lot,
@@ -169,14 +171,10 @@ async function insertRows(trx: Trx, rows: readonly CreditHistoryRow[]): Promise<
 	});
 }
 
-type StoredRow = {
-	credit_ref: string;
-	credit_index: number;
-	address: string;
-	amount: bigint;
-	expiration_micros: bigint | null;
-	message_time_micros: bigint;
-};
+type StoredRow = Pick<
+	CreditHistoryTable,
+	"credit_ref" | "credit_index" | "address" | "amount" | "expiration_micros" | "message_time_micros"
+>;
 
 /** The rows of `addresses`, in replay order; only what the replay reads. */
 async function loadRows(trx: Trx, addresses: readonly string[]): Promise<CreditHistoryRow[]> {
@@ -185,21 +183,11 @@ async function loadRows(trx: Trx, addresses: readonly string[]): Promise<CreditH
 		from credit_history where address = any(${addresses}::text[])
 		order by message_time_micros, credit_ref, credit_index`.execute(trx);
 	return rows.map((r) => ({
+		...EMPTY_ROW,
 		address: r.address,
 		amount: r.amount,
 		creditRef: r.credit_ref,
 		creditIndex: r.credit_index,
-		price: null,
-		bonusAmount: null,
-		txHash: null,
-		token: null,
-		chain: null,
-		provider: null,
-		origin: null,
-		originRef: null,
-		paymentMethod: null,
-		expenseCount: null,
-		expenseSizeMib: null,
 		expirationMicros: r.expiration_micros,
 		messageTimeMicros: r.message_time_micros,
 	}));

@@ -5,6 +5,7 @@
  */
 import { type RawBuilder, sql } from "kysely";
 import type { Db } from "../../db/database.ts";
+import type { CreditHistoryTable } from "../../db/schema.ts";
 
 const nowMicros = (nowSeconds: bigint) => nowSeconds * 1_000_000n;
 const valid = (now: bigint) => sql`(expiration_micros is null or expiration_micros > ${nowMicros(now)}::int8)`;
@@ -105,24 +106,8 @@ export const CREDIT_HISTORY_SORTS = {
 
 export type CreditHistorySort = keyof typeof CREDIT_HISTORY_SORTS;
 
-export type CreditHistoryEntry = {
-	amount: bigint;
-	price: string | null;
-	bonus_amount: bigint | null;
-	tx_hash: string | null;
-	token: string | null;
-	chain: string | null;
-	provider: string | null;
-	origin: string | null;
-	origin_ref: string | null;
-	payment_method: string | null;
-	credit_ref: string;
-	credit_index: number;
-	expiration_micros: bigint | null;
-	message_time_micros: bigint;
-	expense_count: bigint | null;
-	expense_size_mib: string | null;
-};
+/** A history row as the routes read it (`price` and `expense_size_mib` as text). */
+export type CreditHistoryEntry = Omit<CreditHistoryTable, "address" | "last_update">;
 
 /** The position after which a cursor page starts: the last row's sort value, credit_ref and credit_index. */
 export type HistoryAfter = { value: string | bigint | null; ref: string; index: number };

@@ -122,7 +122,8 @@ function capPortions(portions: Portion[], requested: bigint | null): Portion[] {
 	return result;
 }
 
-const EMPTY_ROW = {
+/** The columns of a history row that an entry leaves empty unless it sets them. */
+export const EMPTY_ROW = {
 	price: null,
 	bonusAmount: null,
 	txHash: null,
