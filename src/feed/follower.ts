@@ -168,7 +168,7 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 		];
 	}
 
-	/** One poll of one CCN; true when every scan reached the CCN's present. */
+	/** One poll of one CCN: every scan to the present, then the reception scan; marks the CCN synced. */
 	async function poll(client: CcnClient, progress: FeedProgressTracker, state: { synced: boolean }): Promise<void> {
 		const signal = term.signal;
 		const startedAt = new Date();
