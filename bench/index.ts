@@ -4,6 +4,7 @@
  */
 import { runApiBench } from "./api.ts";
 import { runEntitlementBench } from "./entitlements.ts";
+import { runFeedBench } from "./feed.ts";
 import { runIndexerBench } from "./indexer.ts";
 import { dropBenchDatabases, print } from "./lib.ts";
 import { runLocalCcnBench } from "./local-ccn.ts";
@@ -17,6 +18,7 @@ const BENCHES: [string, string, () => Promise<Record<string, number | string>>][
 	["entitlements", "Entitlements: recompute and freshness", runEntitlementBench],
 	["api", "API: can-pay, accounts and a trivial route", runApiBench],
 	["ccn", "Local CCN: signing, loading and serving 200k messages", runLocalCcnBench],
+	["feed", "Feed: backfill of 100k signed credit posts", runFeedBench],
 ];
 
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());

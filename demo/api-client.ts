@@ -5,7 +5,7 @@ export type Registered = {
 	itemHash: string;
 	created: boolean;
 	paymentType: "hold" | "superfluid" | "credit";
-	costs: { hold: { wei: string; aleph: string }; stream: { weiPerSecond: string; alephPerSecond: string } };
+	costs: { hold: { wei: string; aleph: string }; stream: { weiPerSecond: string; alephPerSecond: string }; credit: string };
 };
 
 /** The parts of `POST /v1/can-pay`'s answer the demo reads. */
@@ -27,6 +27,9 @@ export type ChainStatus = {
 	lagBlocks: number | null;
 	stale: boolean;
 };
+
+/** One feed of `GET /v1/status`. */
+export type FeedStatus = { url: string; lagSeconds: number | null; stale: boolean; messages: { applied: number } };
 
 /** One alert of `GET /v1/alerts`. */
 export type Alert = { id: string; address: string; kind: string; subject: string; status: "open" | "resolved" };
@@ -76,7 +79,7 @@ export function createApiClient(baseUrl: string, apiKey: string) {
 		/** `POST /v1/can-pay`. */
 		canPay: (message: InstanceMessage) => call<CanPay>("POST", "/v1/can-pay", { message }),
 		/** `GET /v1/status`. */
-		status: () => call<{ chains: ChainStatus[] }>("GET", "/v1/status"),
+		status: () => call<{ chains: ChainStatus[]; feeds: FeedStatus[] }>("GET", "/v1/status"),
 		/** `GET /ready`: whether the service is ready, and why not. */
 		ready: () => call<{ ok: boolean; reasons: string[] }>("GET", "/ready", undefined, [200, 503]),
 		/** `GET /v1/alerts?status=`. */

@@ -1,6 +1,7 @@
 import type { Address } from "viem";
 import type { DemoChain } from "./chains.ts";
 import { fmt, short } from "./context.ts";
+import type { CreditShowcase } from "./credits.ts";
 import type { InstanceMessage } from "./messages.ts";
 import type { Showcase } from "./scenario.ts";
 
@@ -17,6 +18,9 @@ export type BannerInput = {
 	/** The generated key, printed; null when the user's `API_KEYS` are in force (never printed). */
 	generatedKey: string | null;
 	showcase: Showcase;
+	credits: CreditShowcase;
+	ccnUrl: string;
+	issuer: string;
 	/** Scripted cases the API did not show in time (normally none). */
 	missing: readonly string[];
 	serviceLogLevel: string;
@@ -24,7 +28,7 @@ export type BannerInput = {
 };
 
 /** The example requests, built from this run's addresses: `[comment, command]` pairs. */
-export function curlExamples(apiUrl: string, showcase: Showcase): [string, string][] {
+export function curlExamples(apiUrl: string, showcase: Showcase, credits: CreditShowcase): [string, string][] {
 	return [
 		["indexing status of the three chains", `curl -s ${apiUrl}/v1/status`],
 		[
@@ -35,6 +39,15 @@ export function curlExamples(apiUrl: string, showcase: Showcase): [string, strin
 			`can-pay: no, errorCode 5 — ${short(showcase.no.sender)} holds ${fmt(showcase.drifterBalance)} ALEPH for ${fmt(showcase.drifterLocked)} locked`,
 			canPayCurl(apiUrl, showcase.no),
 		],
+		[
+			`credit can-pay: yes — ${short(credits.rich)} holds ${credits.richCredits} credits (from the feed) and asks for one more credit instance`,
+			canPayCurl(apiUrl, credits.yes),
+		],
+		[
+			`credit can-pay: no, errorCode 6 — ${short(credits.poor)} holds ${credits.poorCredits} credits, less than one day of the instance`,
+			canPayCurl(apiUrl, credits.no),
+		],
+		[`credits of an account whose credit instance spends them (runs out during the demo)`, `curl -s ${apiUrl}/v1/accounts/${credits.dry}`],
 		[`a stream account running dry within the alert horizon (status "at_risk")`, `curl -s ${apiUrl}/v1/accounts/${showcase.atRisk}`],
 		["the open alerts", `curl -s '${apiUrl}/v1/alerts?status=open'`],
 		["what each CRN and the community wallet receive on AVAX (the 80/20 split)", `curl -s '${apiUrl}/v1/stats/flows?chain=AVAX'`],
@@ -64,6 +77,7 @@ export function bannerLines(input: BannerInput): string[] {
 		`  accounts:  ${input.accounts} funded · CRN receivers ${input.crns.map(short).join(", ")} · community wallet ${input.communityWallet}`,
 		`  database:  ${input.storage}`,
 		`  jobs:      ${input.jobs}`,
+		`  network:   a local CCN at ${input.ccnUrl} (credits of issuer ${input.issuer}, followed by the oracle)`,
 		"",
 		`  dashboard  ${input.apiUrl}/dashboard`,
 		`  API   ${input.apiUrl}`,
@@ -74,7 +88,8 @@ export function bannerLines(input: BannerInput): string[] {
 		"",
 		"  try it:",
 	);
-	for (const [comment, command] of curlExamples(input.apiUrl, input.showcase)) lines.push(`    # ${comment}`, `    ${command}`);
+	for (const [comment, command] of curlExamples(input.apiUrl, input.showcase, input.credits))
+		lines.push(`    # ${comment}`, `    ${command}`);
 	if (input.missing.length > 0) lines.push("", `  note: not visible yet through the API: ${input.missing.join(", ")}`);
 	lines.push("", `  live activity below; service logs at ${input.serviceLogLevel}. Ctrl-C stops everything.`, "");
 	return lines;

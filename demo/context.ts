@@ -11,7 +11,7 @@ import type { StreamBook } from "./streams.ts";
 export type Instance = {
 	itemHash: string;
 	owner: Address;
-	paymentType: "hold" | "superfluid";
+	paymentType: "hold" | "superfluid" | "credit";
 	/** Payment chain and CRN receiver of a superfluid instance. */
 	chain: StreamChainName | null;
 	crn: Address | null;

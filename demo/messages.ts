@@ -29,7 +29,7 @@ export type InstanceSpec = {
 	/** vCPUs; memory is 2 GiB per vCPU, so the instance costs `vcpus` compute units. */
 	vcpus: number;
 	name: string;
-	payment: { type: "hold" } | { type: "superfluid"; chain: StreamChainName; receiver: Address };
+	payment: { type: "hold" } | { type: "credit" } | { type: "superfluid"; chain: StreamChainName; receiver: Address };
 };
 
 let sequence = 0;
@@ -41,7 +41,7 @@ let sequence = 0;
  */
 export function instanceMessage(spec: InstanceSpec): InstanceMessage {
 	const time = MESSAGE_TIME + 7 * ++sequence;
-	const payment = spec.payment.type === "hold" ? { type: "hold", chain: "ETH" } : spec.payment;
+	const payment = spec.payment.type === "superfluid" ? spec.payment : { type: spec.payment.type, chain: "ETH" };
 	const content: Record<string, unknown> = {
 		address: spec.owner,
 		time,

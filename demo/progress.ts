@@ -10,8 +10,8 @@ export function clock(): string {
 }
 
 /**
- * One line every `statusEverySeconds`: per chain the indexed block and the lag behind the head
- * (from `GET /v1/status`), the open alerts (`GET /v1/alerts?status=open`), and the demo's own
+ * One line every `statusEverySeconds`: per chain the indexed block and the lag behind the head,
+ * and the network feed's messages and lag (from `GET /v1/status`), the open alerts (`GET /v1/alerts?status=open`), and the demo's own
  * counts (accounts funded, instances in the ledger, open flows, transactions sent).
  */
 export function startProgress(ctx: DemoContext, accounts: number): Progress {
@@ -33,7 +33,8 @@ export function startProgress(ctx: DemoContext, accounts: number): Progress {
 
 async function statusLine(api: ApiClient, ctx: DemoContext, accounts: number): Promise<string> {
 	const [status, alerts] = await Promise.all([api.status(), api.alerts("open")]);
-	const chains = status.chains.map(describeChain).join("  ");
+	const feeds = status.feeds.map((f) => `feed ${f.messages.applied} posts (lag ${f.lagSeconds ?? "?"} s${f.stale ? ", stale" : ""})`);
+	const chains = [...status.chains.map(describeChain), ...feeds].join("  ");
 	const byKind = new Map<string, number>();
 	for (const alert of alerts.alerts) byKind.set(alert.kind, (byKind.get(alert.kind) ?? 0) + 1);
 	const kinds = [...byKind].map(([kind, n]) => `${n} ${kind.replaceAll("_", " ")}`).join(", ");

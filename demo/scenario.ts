@@ -117,8 +117,14 @@ export async function runStreamDry(ctx: DemoContext, showcase: Showcase): Promis
  * account, an open alert for the drifter), polling for at most `timeoutMs`. Returns what did not
  * show up in time (empty when all did).
  */
-export async function awaitShowcase(ctx: DemoContext, showcase: Showcase, timeoutMs: number): Promise<string[]> {
+export async function awaitShowcase(
+	ctx: DemoContext,
+	showcase: Showcase,
+	timeoutMs: number,
+	more: Record<string, () => Promise<boolean>> = {},
+): Promise<string[]> {
 	const checks: Record<string, () => Promise<boolean>> = {
+		...more,
 		"can-pay yes": async () => (await ctx.api.canPay(showcase.yes)).allowed === true,
 		"can-pay no (error code 5)": async () => (await ctx.api.canPay(showcase.no)).errorCode === 5,
 		"at-risk account": async () => (await ctx.api.account(showcase.atRisk)).status === "at_risk",

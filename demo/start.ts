@@ -20,6 +20,7 @@ import {
 	stopDemoChains,
 } from "./chains.ts";
 import type { DemoContext } from "./context.ts";
+import { creditEnvironment, openCreditScenario, startCreditNetwork, startExpenses } from "./credits.ts";
 import { fundPopulation } from "./funding.ts";
 import { type CleanupStack, STOP_GRACE_MS, type StopSignal, settleWithin } from "./lifecycle.ts";
 import type { DemoOptions } from "./options.ts";
@@ -48,6 +49,9 @@ export type DemoRun = {
 
 /** How long a stop waits for the database being created before removing it, milliseconds. */
 const DATABASE_CREATION_GRACE_MS = 30_000;
+
+/** Every how often (at speed 1) an expense post bills one hour of every credit instance, ms. */
+const EXPENSE_EVERY_MS = 10_000;
 
 /** Seconds after the banner when the scripted dry stream is liquidated, at speed 1. */
 const DRY_AFTER_SECONDS = 20;
@@ -79,7 +83,9 @@ export async function startDemo(run: DemoRun): Promise<Running> {
 	});
 	const chains = await startDemoChains(options.seed);
 	cleanup.add("chains", () => stopDemoChains(chains));
-	print(`  chains up, ALEPH and Superfluid deployed (${elapsed()})`);
+	const network = await startCreditNetwork(options.seed);
+	cleanup.add("local CCN", () => network.ccn.stop());
+	print(`  chains up, ALEPH and Superfluid deployed, a local CCN for the credits (${elapsed()})`);
 	stop.checkpoint();
 
 	const random = createRandom(options.seed);
@@ -95,9 +101,10 @@ export async function startDemo(run: DemoRun): Promise<Running> {
 		...config,
 		...storage.config,
 		chains: loadConfig(chainEnvironment(chains, options.blockTimeSeconds)).chains,
+		feed: loadConfig(creditEnvironment(network, options.speed)).feed,
 		apiKeys: generatedKey ? [generatedKey] : config.apiKeys,
 	};
-	print(`  starting the oracle (watchers, workers, API) on ${storage.description}…`);
+	print(`  starting the oracle (watchers, feed follower, workers, API) on ${storage.description}…`);
 	const running = await startRole("all", demoConfig, log, createProcessors).catch((error: unknown) => {
 		throw (error as { code?: unknown }).code === "EADDRINUSE" ? portInUse(config.host, config.port) : error;
 	});
@@ -125,11 +132,14 @@ export async function startDemo(run: DemoRun): Promise<Running> {
 		say: (line, kind = "event") => print(`  ${clock()}  ${kind === "status" ? "status  " : ""}${line}`),
 		signal: stop.signal,
 	};
-	const [showcase] = await Promise.all([openScenario(ctx), openInitialStreams(ctx)]);
+	const [showcase, credits] = await Promise.all([openScenario(ctx), openCreditScenario(ctx, network), openInitialStreams(ctx)]);
 	await driftBelowLocked(ctx, showcase);
 	await startIntervalMining(chains, options.blockTimeSeconds);
 	print(`  scripted cases and ${ctx.instances.size} instances in the ledger, ${ctx.streams.openFlows()} flows open (${elapsed()})`);
-	const missing = await awaitShowcase(ctx, showcase, 60_000);
+	const missing = await awaitShowcase(ctx, showcase, 60_000, {
+		"credit can-pay yes": async () => (await ctx.api.canPay(credits.yes)).allowed === true,
+		"credit can-pay no (error code 6)": async () => (await ctx.api.canPay(credits.no)).errorCode === 6,
+	});
 	stop.checkpoint();
 	const banner = bannerLines({
 		seed: options.seed,
@@ -142,6 +152,9 @@ export async function startDemo(run: DemoRun): Promise<Running> {
 		apiUrl,
 		generatedKey,
 		showcase,
+		credits,
+		ccnUrl: network.ccn.url,
+		issuer: network.issuer.address,
 		missing,
 		serviceLogLevel: run.serviceLevel,
 		blockTimeSeconds: options.blockTimeSeconds,
@@ -149,6 +162,7 @@ export async function startDemo(run: DemoRun): Promise<Running> {
 	for (const line of banner) print(line);
 
 	const activity = startActivity(ctx, log);
+	const expenses = startExpenses(ctx, network, credits, EXPENSE_EVERY_MS / options.speed);
 	const progress = startProgress(ctx, accounts);
 	const dry = (async () => {
 		await sleep((DRY_AFTER_SECONDS * 1_000) / options.speed, stop.signal);
@@ -159,7 +173,7 @@ export async function startDemo(run: DemoRun): Promise<Running> {
 	})();
 	cleanup.add("activity", async () => {
 		progress.stop();
-		await Promise.all([activity.stop(), settleWithin(dry, STOP_GRACE_MS)]);
+		await Promise.all([activity.stop(), expenses.stop(), settleWithin(dry, STOP_GRACE_MS)]);
 	});
 	return running;
 }

@@ -15,6 +15,7 @@ import { alertRoutes } from "./routes/alerts.ts";
 import { balancesUpdateRoutes } from "./routes/balances-update.ts";
 import { canPayRoutes } from "./routes/can-pay.ts";
 import { ccnRoutes } from "./routes/ccn.ts";
+import { creditRoutes } from "./routes/credits.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { docsRoutes, type OpenApiDocument } from "./routes/docs.ts";
 import { resourceRoutes } from "./routes/resources.ts";
@@ -35,6 +36,8 @@ const CORS_PATHS = [
 	"/v1/alerts",
 	"/v1/balances-update/*",
 	"/api/v0/addresses/*",
+	"/api/v0/credit_balances",
+	"/api/v0/messages/*",
 	"/openapi.json",
 ];
 
@@ -67,6 +70,7 @@ export function createApp(ctx: ApiContext): OpenAPIHono<ApiEnv> {
 	app.route("/v1", canPayRoutes(deps));
 	app.route("/v1/resources", resourceRoutes(deps));
 	app.route("/api/v0", ccnRoutes(deps));
+	app.route("/api/v0", creditRoutes(deps));
 	app.route("/v1/balances-update", balancesUpdateRoutes(deps));
 	app.route("/v1/stats", statsRoutes(deps));
 	app.route("/v1/stats", statsSummaryRoutes(deps));

@@ -1,7 +1,8 @@
 import type { z } from "@hono/zod-openapi";
-import type { Entitlement, PaygCoverage, StreamEntitlement } from "../domain/entitlement.ts";
+import type { CreditEntitlement, Entitlement, PaygCoverage, StreamEntitlement } from "../domain/entitlement.ts";
+import { formatAleph } from "../lib/amounts.ts";
 import { amount, blockMap, display, flowRate, isoFromSeconds } from "./format.ts";
-import type { AccountSchema, PaygSchema, StreamStateSchema } from "./schemas/account.ts";
+import type { AccountSchema, CreditsSchema, PaygSchema, StreamStateSchema } from "./schemas/account.ts";
 
 /** JSON of one chain's stream state. */
 export function streamJson(s: StreamEntitlement): z.infer<typeof StreamStateSchema> {
@@ -27,6 +28,19 @@ export function paygJson(p: PaygCoverage): z.infer<typeof PaygSchema> {
 		flowToCommunity: flowRate(p.flowToCommunity),
 		ok: p.ok,
 		reason: p.reason,
+	};
+}
+
+/** JSON of the account's credits: balance, spend and runway (null where unknown or nothing is spent). */
+export function creditsJson(c: CreditEntitlement, now: bigint): z.infer<typeof CreditsSchema> {
+	const spends = c.known && c.perSecondWei > 0n;
+	return {
+		known: c.known,
+		balance: c.known ? Number(c.balance) : null,
+		perSecond: formatAleph(c.perSecondWei),
+		perDay: formatAleph(c.perSecondWei * 86_400n),
+		runwaySeconds: spends && c.exhaustedAt !== null ? Number(c.exhaustedAt - now) : null,
+		exhaustedAt: spends ? isoFromSeconds(c.exhaustedAt) : null,
 	};
 }
 
@@ -56,6 +70,7 @@ export function entitlementJson(
 		asOf: blockMap(e.asOf),
 		source: meta.source,
 		storedAt: meta.storedAt?.toISOString() ?? null,
-		creditBalanceKnown: false,
+		credits: creditsJson(e.credits, e.computedAt),
+		creditBalanceKnown: e.credits.known,
 	};
 }

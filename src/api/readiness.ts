@@ -2,6 +2,7 @@ import type { ChainConfig } from "../config/env.ts";
 import { pingDatabase } from "../db/database.ts";
 import { describeError } from "../lib/errors.ts";
 import type { Readiness } from "./context.ts";
+import { feedStatuses } from "./feeds.ts";
 import { type ChainRow, listChainRows } from "./queries/chains.ts";
 import type { RouteDeps } from "./router.ts";
 
@@ -17,8 +18,9 @@ export function headIsCurrent(row: ChainRow, chain: Pick<ChainConfig, "pollInter
 
 /**
  * The default readiness: the database answers, the job queue answers (Redis: else nothing is
- * recomputed), and every configured chain was updated within `staleAfterSeconds`, read its head
- * within a few polls and is within its `maxLagBlocks` of it. Reads uncached rows.
+ * recomputed), every configured chain was updated within `staleAfterSeconds`, read its head within
+ * a few polls and is within its `maxLagBlocks` of it, and, when feeds are configured, at least one
+ * is within `ALEPH_FEED_MAX_LAG_SECONDS`. Reads uncached rows.
  */
 export async function checkReadiness({ ctx, fresh }: RouteDeps): Promise<Readiness> {
 	if (!(await pingDatabase(ctx.db))) return { ok: false, reasons: ["the database does not answer"] };
@@ -42,5 +44,12 @@ export async function checkReadiness({ ctx, fresh }: RouteDeps): Promise<Readine
 			reasons.push(`${chain.name} is ${row.head_block - row.indexed_block} blocks behind its head (limit ${chain.maxLagBlocks})`);
 	}
 	if (ctx.queue && !(await ctx.queue.reachable())) reasons.push("the job queue (Redis) does not answer: entitlements are not recomputed");
+	// Each CCN is one source of the same feed: not ready only when none is caught up.
+	const feeds = await feedStatuses(ctx).catch(() => null);
+	if (feeds === null) reasons.push("the feed tables cannot be read");
+	else if (feeds.length > 0 && feeds.every((f) => f.stale))
+		reasons.push(
+			`every network feed is stale (${feeds.map((f) => `${f.url}: ${f.lagSeconds ?? "never"} s`).join(", ")}; limit ${ctx.config.feed.maxLagSeconds} s)`,
+		);
 	return { ok: reasons.length === 0, reasons };
 }

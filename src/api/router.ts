@@ -4,6 +4,7 @@ import { type ApiContext, type ApiEnv, wallClock } from "./context.ts";
 import { validationHook } from "./errors.ts";
 import type { Freshness } from "./freshness.ts";
 import { type AccountReaders, createAccountReaders } from "./queries/account-inputs.ts";
+import { creditLedgerSynced } from "./queries/feeds.ts";
 
 /** What every route factory receives: the context plus the pieces `createApp` builds once. */
 export type RouteDeps = {
@@ -19,11 +20,27 @@ export type RouteDeps = {
 	readers: AccountReaders;
 	/** The entitlement of `inputs` at `now`, with the context's settings and alert horizon. */
 	evaluate(inputs: EntitlementInputs, now: bigint): Entitlement;
+	/**
+	 * `inputs` with the credit ledger's state now: stored inputs may predate the feed's first
+	 * backfill. Credits are known when a feed is configured and has backfilled (cached 1 s).
+	 */
+	withCreditState(inputs: EntitlementInputs): Promise<EntitlementInputs>;
 };
 
 /** Builds the deps shared by every route factory of one app. */
 export function createRouteDeps(ctx: ApiContext, fresh: Freshness): RouteDeps {
 	const chains = ctx.config.chains.map((c) => c.name);
+	let synced: { at: number; value: Promise<boolean> } | null = null;
+	const ledgerSynced = () => {
+		if (synced === null || performance.now() - synced.at > 1_000) {
+			const value = creditLedgerSynced(ctx.db);
+			synced = { at: performance.now(), value };
+			value.catch(() => {
+				synced = null;
+			});
+		}
+		return synced.value;
+	};
 	return {
 		ctx,
 		fresh,
@@ -31,7 +48,17 @@ export function createRouteDeps(ctx: ApiContext, fresh: Freshness): RouteDeps {
 		chains,
 		streamChains: ctx.config.chains.filter((c) => c.cfa !== null).map((c) => c.name),
 		readers: createAccountReaders(ctx.db, chains),
-		evaluate: (inputs, now) => computeEntitlement(inputs, { now, settings: ctx.settings, horizonSeconds: ctx.config.alertHorizonSeconds }),
+		evaluate: (inputs, now) =>
+			computeEntitlement(inputs, {
+				now,
+				settings: ctx.settings,
+				horizonSeconds: ctx.config.alertHorizonSeconds,
+				creditFeed: ctx.config.feed.urls.length > 0,
+			}),
+		async withCreditState(inputs) {
+			if (ctx.config.feed.urls.length === 0) return inputs;
+			return { ...inputs, credits: { lots: inputs.credits?.lots ?? [], synced: await ledgerSynced() } };
+		},
 	};
 }
 

@@ -4,6 +4,11 @@ import { isEvmAddress } from "../lib/address.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { CHAIN_DEFAULTS, GENERIC_CHAIN } from "./chains.ts";
 
+/** pyaleph's `aleph.credit_balances.addresses`. */
+export const DEFAULT_CREDIT_ISSUERS = ["0x2E4454fAD1906c0Ce6e45cBFA05cE898Ac3AC1dC"];
+/** Owner of the network's `pricing` and `settings` aggregates. */
+export const DEFAULT_PRICING_OWNER = "0xFba561a84A537fCaa567bb7A2257e7142701ae2A";
+
 /** Everything one chain watcher needs, resolved from the environment and the built-in defaults. */
 export type ChainConfig = {
 	/** Aleph chain name: `ETH`, `AVAX`, `BASE`, … */
@@ -53,6 +58,25 @@ export type Config = {
 	metricsPort: number | null;
 	/** A database that does not answer for longer than this stops the process (exit 2), seconds. */
 	databaseMaxOutageSeconds: number;
+	/** The network feed (the CCNs whose message lists are followed); no feed: credit balances unknown. */
+	feed: FeedConfig;
+};
+
+export type FeedConfig = {
+	/** Base URLs of CCN APIs (`ALEPH_API_URLS`), without a trailing slash; empty: no feed. */
+	urls: string[];
+	/** How often each CCN is polled, ms (`ALEPH_FEED_POLL_MS`). */
+	pollMs: number;
+	/** How far behind its watermark each poll reads again, seconds (`ALEPH_FEED_LOOKBACK_SECONDS`). */
+	lookbackSeconds: number;
+	/** Per-request timeout, ms (`ALEPH_FEED_TIMEOUT_MS`). */
+	timeoutMs: number;
+	/** A feed not caught up for this long is stale; `/ready` fails when every feed is, seconds (`ALEPH_FEED_MAX_LAG_SECONDS`). */
+	maxLagSeconds: number;
+	/** `content.address` values whose distributions and expenses count (`CREDIT_ISSUERS`), as configured. */
+	creditIssuers: string[];
+	/** Owner of the `pricing` and `settings` aggregates (`PRICING_OWNER`). */
+	pricingOwner: string;
 };
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -82,6 +106,18 @@ const address = z.string().refine(isEvmAddress, {
 	message: "must be a 0x-prefixed 20-byte hex address",
 });
 const existingFile = z.string().refine((p) => existsSync(p), { message: "file does not exist" });
+
+/** A comma-separated list of items, trimmed, empty items dropped. */
+const csv = (item: z.ZodType<string, string>, min: number, what: string) =>
+	z
+		.string()
+		.transform((s) =>
+			s
+				.split(",")
+				.map((p) => p.trim())
+				.filter(Boolean),
+		)
+		.pipe(z.array(item).min(min, what));
 
 /** `addr:wei,addr:wei` → genesis balances. */
 const genesisList = z.string().transform((value, ctx) => {
@@ -179,6 +215,20 @@ function readChain(env: NodeJS.ProcessEnv, name: string, issues: Issue[]): Chain
 	};
 }
 
+/** The `ALEPH_*`, `CREDIT_ISSUERS` and `PRICING_OWNER` variables. */
+function readFeed(env: NodeJS.ProcessEnv, issues: Issue[]): FeedConfig {
+	const urls = read(env, "ALEPH_API_URLS", csv(url(["http:", "https:"]), 0, ""), issues) ?? [];
+	return {
+		urls: [...new Set(urls.map((u) => u.replace(/\/+$/, "")))],
+		pollMs: read(env, "ALEPH_FEED_POLL_MS", intIn(10, 3_600_000), issues) ?? 10_000,
+		lookbackSeconds: read(env, "ALEPH_FEED_LOOKBACK_SECONDS", intIn(0, 31_536_000), issues) ?? 7_200,
+		timeoutMs: read(env, "ALEPH_FEED_TIMEOUT_MS", intIn(100, 600_000), issues) ?? 30_000,
+		maxLagSeconds: read(env, "ALEPH_FEED_MAX_LAG_SECONDS", intIn(1, 31_536_000), issues) ?? 600,
+		creditIssuers: read(env, "CREDIT_ISSUERS", csv(z.string(), 1, "needs at least one address"), issues) ?? DEFAULT_CREDIT_ISSUERS,
+		pricingOwner: read(env, "PRICING_OWNER", z.string().min(1), issues) ?? DEFAULT_PRICING_OWNER,
+	};
+}
+
 /**
  * Parses and checks the whole configuration at once. Throws a `ConfigError` listing every bad
  * variable by name; never reads anything at import time.
@@ -243,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		webhookAllowPrivate: read(env, "WEBHOOK_ALLOW_PRIVATE", z.enum(["0", "1"], { message: "must be 1 (allow) or 0" }), issues) === "1",
 		metricsPort: read(env, "METRICS_PORT", intIn(0, 65_535), issues) ?? null,
 		databaseMaxOutageSeconds: read(env, "DATABASE_MAX_OUTAGE_SECONDS", intIn(1, 86_400), issues) ?? 300,
+		feed: readFeed(env, issues),
 	};
 	if (issues.length > 0) throw new ConfigError(issues);
 	return Object.freeze(config);

@@ -23,6 +23,15 @@ export type Tables = {
 	webhooks: WebhooksTable;
 	webhook_deliveries: WebhookDeliveriesTable;
 	service_state: ServiceStateTable;
+	feed_sources: FeedSourcesTable;
+	feed_watermarks: FeedWatermarksTable;
+	feed_messages: FeedMessagesTable;
+	feed_rejections: FeedRejectionsTable;
+	aggregate_elements: AggregateElementsTable;
+	credit_posts: CreditPostsTable;
+	credit_history: CreditHistoryTable;
+	credit_lots: CreditLotsTable;
+	credit_ledger: CreditLedgerTable;
 };
 
 export type ChainsTable = {
@@ -230,4 +239,127 @@ export type ServiceStateTable = {
 	key: string;
 	value: string;
 	updated_at: Generated<Date>;
+};
+
+/** What the feed follower reports about a CCN's backfill, stored as JSON. */
+export type FeedProgress = {
+	phase: "backfill" | "live";
+	messages: number;
+	messagesPerSecond: number;
+	/** The envelope time the scan has reached, ISO 8601; null before the first page. */
+	reachedTime: string | null;
+	/** Seconds until the scan reaches the CCN's present at the current pace; null when unknown or live. */
+	etaSeconds: number | null;
+};
+
+export type FeedSourcesTable = {
+	url: string;
+	mode: "cursor" | "page" | null;
+	reception_wm: number | null;
+	synced_at: Date | null;
+	deep_scan_at: Date | null;
+	seen: Generated<bigint>;
+	applied: Generated<bigint>;
+	ignored: Generated<bigint>;
+	unauthorized: Generated<bigint>;
+	invalid: Generated<bigint>;
+	last_success_at: Date | null;
+	last_error: string | null;
+	last_error_at: Date | null;
+	progress: FeedProgress | null;
+	updated_at: Generated<Date>;
+};
+
+export type FeedWatermarksTable = {
+	url: string;
+	scan: string;
+	time_micros: bigint;
+	item_hash: string;
+};
+
+export type FeedMessageStatus = "applied" | "ignored" | "unauthorized" | "invalid";
+
+export type FeedMessagesTable = {
+	item_hash: string;
+	type: string;
+	chain: string;
+	sender: string;
+	owner: string;
+	channel: string | null;
+	post_type: string | null;
+	aggregate_key: string | null;
+	time_micros: bigint;
+	status: FeedMessageStatus;
+	reason: string | null;
+	source: string;
+	fingerprint: string;
+	received_at: Generated<Date>;
+};
+
+export type FeedRejectionsTable = {
+	item_hash: string;
+	fingerprint: string;
+	reason: string;
+	detail: string;
+	source: string;
+	created_at: Generated<Date>;
+};
+
+export type AggregateElementsTable = {
+	item_hash: string;
+	owner: string;
+	key: string;
+	sender: string;
+	chain: string;
+	channel: string | null;
+	time_micros: bigint;
+	content: unknown;
+	authorized: boolean;
+};
+
+export type CreditPostsTable = {
+	item_hash: string;
+	time_micros: bigint;
+	kind: "distribution" | "expense" | "transfer";
+	owner: string;
+	minted: boolean;
+	post: unknown;
+	in_ledger: boolean;
+};
+
+/** `price` and `expense_size_mib` are numeric with a scale: read them as text (`::text`). */
+export type CreditHistoryTable = {
+	credit_ref: string;
+	credit_index: number;
+	address: string;
+	amount: bigint;
+	price: string | null;
+	bonus_amount: bigint | null;
+	tx_hash: string | null;
+	token: string | null;
+	chain: string | null;
+	provider: string | null;
+	origin: string | null;
+	origin_ref: string | null;
+	payment_method: string | null;
+	expense_count: bigint | null;
+	expense_size_mib: string | null;
+	expiration_micros: bigint | null;
+	message_time_micros: bigint;
+	last_update: Generated<Date>;
+};
+
+export type CreditLotsTable = {
+	address: string;
+	credit_ref: string;
+	credit_index: number;
+	remaining: bigint;
+	expiration_micros: bigint | null;
+	granted_at_micros: bigint;
+};
+
+export type CreditLedgerTable = {
+	id: Generated<boolean>;
+	time_micros: bigint | null;
+	item_hash: string | null;
 };

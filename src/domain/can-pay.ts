@@ -39,7 +39,8 @@ export type CanPayInput = {
  * is left out of the locked costs and of the stream resources when it is already registered (a
  * re-check). Superfluid: the flows owner → `payment.receiver` and owner → community wallet on
  * `payment.chain`, against every superfluid resource of the owner to that receiver plus this one.
- * Credit: the credit balance is unknown, so a verdict that depends on it is `allowed: null`.
+ * Credit: the ledger's credits when the feed has backfilled (pyaleph's check: one day of every
+ * credit resource plus this one); otherwise a verdict that depends on them is `allowed: null`.
  */
 export function decideCanPay(input: CanPayInput): CanPayVerdict {
 	const { message, inputs } = input;
@@ -62,13 +63,13 @@ export function decideCanPay(input: CanPayInput): CanPayVerdict {
 		now: input.now,
 		balanceWei: input.entitlement.balance,
 		lockedHoldWei,
-		creditBalance: 0n,
+		creditBalance: input.entitlement.credits.known ? input.entitlement.credits.balance : 0n,
 		lockedCreditPerSecondWei,
 		settings: input.settings,
 		...(flows ? { flows } : {}),
 	});
 	const verdict: CanPayVerdict = { ...decision, lockedHoldWei, flowsUsed: used };
-	if (decision.reason !== "credit_insufficient") return verdict;
+	if (decision.reason !== "credit_insufficient" || input.entitlement.credits.known) return verdict;
 	return {
 		...verdict,
 		allowed: null,

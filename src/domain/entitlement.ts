@@ -1,4 +1,5 @@
 import { checkStreams, coveredResources, type Settings } from "../pricing/index.ts";
+import { type CreditLotView, creditBalanceAt, creditExhaustion, nextLotExpiry } from "./credits/runway.ts";
 import { availableBalance, type BalanceRead, criticalAt, lockedDeposit, readAsStream, type StreamAccount } from "./superfluid.ts";
 
 /** What the index knows of one account on one chain. */
@@ -36,11 +37,21 @@ export type LedgerResource = {
 /** An open flow from the account, wei/s. */
 export type OutgoingFlow = { chain: string; receiver: string; flowRate: bigint };
 
+/** What the credit ledger (built from the network feed) knows of the account. */
+export type CreditInputs = {
+	/** A feed has completed its first backfill: the ledger holds the network's credit history. */
+	synced: boolean;
+	/** Lots with credits left, in emission order (first granted first). */
+	lots: CreditLotView[];
+};
+
 export type EntitlementInputs = {
 	address: string;
 	chains: ChainState[];
 	flows: OutgoingFlow[];
 	resources: LedgerResource[];
+	/** Absent in inputs stored before the credit ledger existed: no credits. */
+	credits?: CreditInputs;
 };
 
 export type StreamEntitlement = {
@@ -66,9 +77,28 @@ export type PaygCoverage = {
 };
 
 export type AlertCondition = {
-	kind: "insufficient_balance" | "stream_running_dry" | "stream_below_requirement" | "critical_account";
+	kind:
+		| "insufficient_balance"
+		| "stream_running_dry"
+		| "stream_below_requirement"
+		| "critical_account"
+		| "credit_insufficient"
+		| "credits_running_out";
 	subject: string;
 	detail: Record<string, string | null>;
+};
+
+export type CreditEntitlement = {
+	/** A feed is configured and has backfilled: the balance is the network's. Else it is not known (0). */
+	known: boolean;
+	/** Credits now. */
+	balance: bigint;
+	/** Σ cost_credit of the account's credit resources, 10^-18 credits per second. */
+	perSecondWei: bigint;
+	/** When the credits run out at that rate (unix seconds); null when nothing is spent or not known. */
+	exhaustedAt: bigint | null;
+	/** The next time a lot expires (unix seconds, rounded up), or null. */
+	nextExpiryAt: bigint | null;
 };
 
 export type Entitlement = {
@@ -87,6 +117,7 @@ export type Entitlement = {
 	/** Earliest critical time over the stream chains, or null. */
 	criticalAt: bigint | null;
 	conditions: AlertCondition[];
+	credits: CreditEntitlement;
 	asOf: Record<string, bigint>;
 	computedAt: bigint;
 };
@@ -100,11 +131,13 @@ const max0 = (v: bigint) => (v > 0n ? v : 0n);
  * and to the community wallet against the resources' 80/20 requirement. Streams: available
  * balance and critical time per chain. Status: `insufficient` when something is not paid for
  * (or a stream account is already critical), `at_risk` when a stream runs dry within
- * `horizonSeconds`, else `ok`.
+ * `horizonSeconds`, else `ok`. Credits (when a feed is configured and backfilled): `insufficient`
+ * when they cover less than one day of the credit resources (pyaleph's removal threshold),
+ * `at_risk` when they run out within the horizon.
  */
 export function computeEntitlement(
 	inputs: EntitlementInputs,
-	options: { now: bigint; settings: Settings; horizonSeconds: number },
+	options: { now: bigint; settings: Settings; horizonSeconds: number; creditFeed?: boolean },
 ): Entitlement {
 	const { now } = options;
 	const balances: Record<string, bigint> = {};
@@ -159,7 +192,9 @@ export function computeEntitlement(
 		if (s.available < 0n) conditions.push({ kind: "critical_account", subject: chain, detail });
 		else if (s.criticalAt - now <= BigInt(options.horizonSeconds)) conditions.push({ kind: "stream_running_dry", subject: chain, detail });
 	}
-	const status = conditions.some((c) => c.kind !== "stream_running_dry") ? "insufficient" : conditions.length > 0 ? "at_risk" : "ok";
+	const credits = creditsOf(inputs, now, options.creditFeed === true);
+	conditions.push(...creditConditions(credits, now, options.horizonSeconds));
+	const status = conditions.some((c) => !WARNINGS.includes(c.kind)) ? "insufficient" : conditions.length > 0 ? "at_risk" : "ok";
 	return {
 		address: inputs.address,
 		balance,
@@ -173,9 +208,49 @@ export function computeEntitlement(
 		status,
 		criticalAt: earliest,
 		conditions,
+		credits,
 		asOf,
 		computedAt: now,
 	};
+}
+
+/** Conditions that make an account `at_risk` rather than `insufficient`. */
+const WARNINGS: readonly AlertCondition["kind"][] = ["stream_running_dry", "credits_running_out"];
+
+const SECONDS_PER_DAY = 86_400n;
+const WEI = 10n ** 18n;
+const ceilSeconds = (micros: bigint) => (micros + 999_999n) / 1_000_000n;
+
+function creditsOf(inputs: EntitlementInputs, now: bigint, feed: boolean): CreditEntitlement {
+	const perSecondWei = inputs.resources.filter((r) => r.paymentType === "credit").reduce((sum, r) => sum + r.costCredit, 0n);
+	const known = feed && inputs.credits?.synced === true;
+	if (!known) return { known, balance: 0n, perSecondWei, exhaustedAt: null, nextExpiryAt: null };
+	const lots = inputs.credits?.lots ?? [];
+	const nowMicros = now * 1_000_000n;
+	const exhausted = creditExhaustion(lots, perSecondWei, nowMicros);
+	const next = nextLotExpiry(lots, nowMicros);
+	return {
+		known,
+		balance: creditBalanceAt(lots, nowMicros),
+		perSecondWei,
+		exhaustedAt: exhausted === null ? null : exhausted / 1_000_000n,
+		nextExpiryAt: next === null ? null : ceilSeconds(next),
+	};
+}
+
+function creditConditions(c: CreditEntitlement, now: bigint, horizonSeconds: number): AlertCondition[] {
+	if (!c.known || c.perSecondWei === 0n) return [];
+	const perDayWei = c.perSecondWei * SECONDS_PER_DAY;
+	const detail = {
+		balance: c.balance.toString(),
+		perSecondWei: c.perSecondWei.toString(),
+		requiredPerDayWei: perDayWei.toString(),
+		exhaustedAt: c.exhaustedAt?.toString() ?? null,
+	};
+	if (c.balance * WEI < perDayWei) return [{ kind: "credit_insufficient", subject: "", detail }];
+	if (c.exhaustedAt !== null && c.exhaustedAt - now <= BigInt(horizonSeconds))
+		return [{ kind: "credits_running_out", subject: "", detail }];
+	return [];
 }
 
 /**

@@ -23,22 +23,27 @@ type Row = {
 		time: number,
 		acceptedMs: string,
 	][];
+	credit_lots: [address: string, remaining: string, expirationMicros: string | null][];
+	credits_synced: boolean;
 };
 
 /**
  * Reads everything the entitlements of `addresses` (lowercase) depend on, on the given chains:
  * per chain each account's transfer balance, CFA state (or its latest realtimeBalanceOf
  * reconciliation when another agreement touched it) and the indexed block; their open outgoing
- * flows; their resources, oldest first. ONE statement whatever the number of accounts: six
- * set-based sub-selects aggregated to JSON (integers as text), so it is one snapshot and one
- * round trip (the round trips, not the reads, bound the API on a small machine).
+ * flows; their resources, oldest first; their credit lots not expired (emission order) and whether
+ * the credit ledger is backfilled. ONE statement whatever the number of accounts: set-based
+ * sub-selects aggregated to JSON (integers as text), so it is one snapshot and one round trip (the
+ * round trips, not the reads, bound the API on a small machine).
  */
 export async function loadEntitlementInputsMany(
 	db: Reader,
 	addresses: string[],
 	chains: string[],
 ): Promise<Map<string, EntitlementInputs>> {
-	const out = new Map<string, EntitlementInputs>(addresses.map((address) => [address, { address, chains: [], flows: [], resources: [] }]));
+	const out = new Map<string, EntitlementInputs>(
+		addresses.map((address) => [address, { address, chains: [], flows: [], resources: [], credits: { synced: false, lots: [] } }]),
+	);
 	if (chains.length === 0 || addresses.length === 0) return out;
 	const a = sql`${addresses}::text[]`;
 	const c = sql`${chains}::text[]`;
@@ -54,7 +59,11 @@ export async function loadEntitlementInputsMany(
 		(select coalesce(json_agg(json_build_array(chain, sender, receiver, flow_rate::text)), '[]') from flows where chain = any(${c}) and sender = any(${a})) as flows,
 		(select coalesce(json_agg(json_build_array(owner, item_hash, payment_type, chain, receiver, cost_hold::text, cost_stream::text, cost_credit::text, message_time,
 			floor(extract(epoch from accepted_at) * 1000)::text) order by owner, accepted_at, item_hash), '[]')
-			from resources where owner = any(${a})) as resources`.execute(db);
+			from resources where owner = any(${a})) as resources,
+		(select coalesce(json_agg(json_build_array(address, remaining::text, expiration_micros::text)
+			order by address, granted_at_micros, credit_ref, credit_index), '[]') from credit_lots
+			where address = any(${a}) and (expiration_micros is null or expiration_micros > (extract(epoch from now()) * 1000000)::int8)) as credit_lots,
+		exists (select 1 from feed_sources where synced_at is not null) as credits_synced`.execute(db);
 	const row = rows[0] as Row;
 	const key = (chain: string, address: string) => `${chain}|${address}`;
 	const balanceOf = new Map(row.balances.map(([chain, address, amount]) => [key(chain, address), BigInt(amount)]));
@@ -88,6 +97,12 @@ export async function loadEntitlementInputsMany(
 			messageTime: time,
 			acceptedAt: Number(acceptedMs),
 		});
+	}
+	for (const inputs of out.values()) if (inputs.credits) inputs.credits.synced = row.credits_synced;
+	for (const [address, remaining, expiration] of row.credit_lots) {
+		out
+			.get(address)
+			?.credits?.lots.push({ remaining: BigInt(remaining), expirationMicros: expiration === null ? null : BigInt(expiration) });
 	}
 	return out;
 }

@@ -11,6 +11,8 @@ export type RecomputeDeps = {
 	chains: string[];
 	settings: Settings;
 	horizonSeconds: number;
+	/** A network feed is configured: credit balances are known (once backfilled) and alert. */
+	creditFeed?: boolean;
 	/** Unix seconds; tests move time. */
 	now?: () => bigint;
 };
@@ -44,7 +46,7 @@ export async function recomputeEntitlements(
 			return { snapshot: rows[0]?.snapshot ?? null, inputs: await loadEntitlementInputsMany(trx, unique, deps.chains) };
 		});
 	const computed = [...inputs.values()].map((i) =>
-		computeEntitlement(i, { now, settings: deps.settings, horizonSeconds: deps.horizonSeconds }),
+		computeEntitlement(i, { now, settings: deps.settings, horizonSeconds: deps.horizonSeconds, creditFeed: deps.creditFeed === true }),
 	);
 	// Write in another transaction: rows recomputed meanwhile from a newer snapshot are kept, and
 	// only the accounts actually written move their alerts (the row lock orders racing writers).
@@ -57,14 +59,16 @@ export async function recomputeEntitlements(
 	});
 
 	const jobs: JobRequest[] = deliveries.map((id) => ({ name: "webhook.deliver", data: { deliveryId: id } }));
+	const horizon = BigInt(deps.horizonSeconds);
 	for (const e of entitlements) {
-		for (const s of Object.values(e.streams)) {
-			if (s.criticalAt === null) continue;
-			// Recompute when the stream enters the alert horizon and when it goes critical.
-			for (const at of [s.criticalAt - BigInt(deps.horizonSeconds), s.criticalAt]) {
-				if (at > now)
-					jobs.push({ name: "entitlement.critical-check", data: { address: e.address, at: Number(at) }, delayMs: Number(at - now) * 1000 });
-			}
+		// Recompute when a stream enters the alert horizon and when it goes critical, and when a
+		// credit lot expires: the balance drops then without any message. Credits are otherwise
+		// spent only by expense posts, and each one recomputes the account (through the outbox).
+		const moments = Object.values(e.streams).flatMap((s) => (s.criticalAt === null ? [] : [s.criticalAt - horizon, s.criticalAt]));
+		if (e.credits.nextExpiryAt !== null) moments.push(e.credits.nextExpiryAt);
+		for (const at of new Set(moments)) {
+			if (at > now)
+				jobs.push({ name: "entitlement.critical-check", data: { address: e.address, at: Number(at) }, delayMs: Number(at - now) * 1000 });
 		}
 	}
 	return { entitlements, events, jobs };

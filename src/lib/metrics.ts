@@ -79,6 +79,30 @@ export function createMetrics() {
 			buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
 			registers,
 		}),
+		feedMessages: new Counter({
+			name: "aleph_oracle_feed_messages_total",
+			help: "Network feed messages seen for the first time, per CCN and outcome (applied, ignored, unauthorized, invalid)",
+			labelNames: ["url", "outcome"],
+			registers,
+		}),
+		feedRejections: new Counter({
+			name: "aleph_oracle_feed_rejections_total",
+			help: "Listed messages that failed verification, per reason (invalid_signature, invalid_item_hash, …), counted once",
+			labelNames: ["reason"],
+			registers,
+		}),
+		feedRequests: new Counter({
+			name: "aleph_oracle_feed_requests_total",
+			help: "HTTP requests to CCNs, per CCN, route and outcome",
+			labelNames: ["url", "route", "outcome"],
+			registers,
+		}),
+		feedLagSeconds: new Gauge({
+			name: "aleph_oracle_feed_lag_seconds",
+			help: "Seconds since the feed of a CCN was last caught up",
+			labelNames: ["url"],
+			registers,
+		}),
 		httpSeconds: new Histogram({
 			name: "aleph_oracle_http_request_duration_seconds",
 			help: "HTTP latency, per route, method and status",

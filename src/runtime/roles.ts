@@ -16,6 +16,7 @@ import type { WebhookDeliveryOptions } from "../webhooks/deliver.ts";
 import { fanOutOnAggregateChange, loadAggregates } from "./aggregates.ts";
 import { checkChainIds } from "./check-chains.ts";
 import { watchDatabase } from "./database-watch.ts";
+import { startFeed } from "./feed.ts";
 import { holdLocalJobsLock } from "./local-jobs-lock.ts";
 import { startMetricsServer } from "./metrics-server.ts";
 import { checkChainSet, readInstallationId, recordChainSet } from "./service-state.ts";
@@ -35,7 +36,8 @@ export type ProcessorFactory = (deps: RecomputeDeps, webhooks: WebhookDeliveryOp
 const REDIS_START_WAIT_MS = 10_000;
 
 /**
- * Starts the components of a role — `watch` (chain watchers), `work` (queue workers), `serve`
+ * Starts the components of a role — `watch` (chain watchers, and the network feed follower when
+ * `ALEPH_API_URLS` is set), `work` (queue workers), `serve`
  * (API) or `all` — on the configured database and queue, after checking that the database serves
  * the configured chains. Without `REDIS_URL` the job processors run in this process (one process
  * per database: a lock refuses a second). Each component registers its cleanup; `stop()` runs them
@@ -82,7 +84,13 @@ export async function startRole(
 			prefix: queuePrefix(await readInstallationId(database.db)),
 			workers: runsWorkers,
 			processors: createProcessors(
-				{ db: database.db, chains, settings: aggregates.settings, horizonSeconds: config.alertHorizonSeconds },
+				{
+					db: database.db,
+					chains,
+					settings: aggregates.settings,
+					horizonSeconds: config.alertHorizonSeconds,
+					creditFeed: config.feed.urls.length > 0,
+				},
 				{ allowPrivate: config.webhookAllowPrivate },
 			),
 			concurrency: config.workerConcurrency,
@@ -110,6 +118,10 @@ export async function startRole(
 			await checkChainIds(config.chains, logger);
 			const watchers = await startWatchers({ config, database, logger, metrics, shutdown, onCommit: () => drainer.wake() });
 			failures.push(...watchers.map((w) => w.start().then(() => new Promise<never>(() => {}))));
+			if (config.feed.urls.length > 0) {
+				const feed = await startFeed({ config, database, logger, metrics, shutdown, onCommit: () => drainer.wake() });
+				failures.push(feed.start().then(() => new Promise<never>(() => {})));
+			}
 		}
 		let url: string | null = null;
 		if (role === "serve" || role === "all") {

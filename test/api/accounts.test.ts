@@ -74,6 +74,7 @@ describe("GET /v1/accounts/{address}", () => {
 			asOf: { ETH: 1000, AVAX: 1000, BASE: 1000 },
 			source: "live",
 			storedAt: null,
+			credits: { known: false, balance: null, perSecond: "0", perDay: "0", runwaySeconds: null, exhaustedAt: null },
 			creditBalanceKnown: false,
 		});
 	});

@@ -43,8 +43,9 @@ describe("GET /api/v0/addresses/{address}/balance", () => {
 			details: { ETH: 0, AVAX: 39, BASE: 0 },
 			locked_amount: 0,
 			credit_balance: 0,
+			credit_balance_details: null,
 			credit_balance_known: false,
-			exact: { balance: "39", details: { ETH: "0", AVAX: "39", BASE: "0" }, locked_amount: "0" },
+			exact: { balance: "39", details: { ETH: "0", AVAX: "39", BASE: "0" }, locked_amount: "0", credit_balance: "0" },
 		});
 	});
 	it("rejects a bad address and stale data", async () => {

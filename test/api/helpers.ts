@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { sql } from "kysely";
 import { createApp } from "../../src/api/app.ts";
 import type { ApiContext } from "../../src/api/context.ts";
-import type { ChainConfig, Config } from "../../src/config/env.ts";
+import { type ChainConfig, type Config, loadConfig } from "../../src/config/env.ts";
 import type { Db } from "../../src/db/database.ts";
 import { createLogger } from "../../src/lib/logger.ts";
 import { createMetrics } from "../../src/lib/metrics.ts";
@@ -61,6 +61,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 		webhookAllowPrivate: false,
 		metricsPort: null,
 		databaseMaxOutageSeconds: 300,
+		feed: loadConfig({}).feed,
 		...overrides,
 	};
 }

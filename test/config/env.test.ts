@@ -109,4 +109,47 @@ describe("loadConfig()", () => {
 		expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: "1" }).webhookAllowPrivate).toBe(true);
 		expect(issuesOf({ WEBHOOK_ALLOW_PRIVATE: "yes" })).toEqual(["WEBHOOK_ALLOW_PRIVATE"]);
 	});
+
+	it("reads the network feed: no feed by default, CCN URLs deduplicated without a trailing slash, the interface's defaults", () => {
+		expect(loadConfig({}).feed).toEqual({
+			urls: [],
+			pollMs: 10_000,
+			lookbackSeconds: 7_200,
+			timeoutMs: 30_000,
+			maxLagSeconds: 600,
+			creditIssuers: ["0x2E4454fAD1906c0Ce6e45cBFA05cE898Ac3AC1dC"],
+			pricingOwner: "0xFba561a84A537fCaa567bb7A2257e7142701ae2A",
+		});
+		const feed = loadConfig({
+			ALEPH_API_URLS: "https://api2.aleph.im/, https://api3.aleph.im,https://api2.aleph.im",
+			ALEPH_FEED_POLL_MS: "5000",
+			ALEPH_FEED_LOOKBACK_SECONDS: "0",
+			CREDIT_ISSUERS: "0xaaa, 0xbbb",
+			PRICING_OWNER: "0xccc",
+		}).feed;
+		expect(feed).toMatchObject({
+			urls: ["https://api2.aleph.im", "https://api3.aleph.im"],
+			pollMs: 5_000,
+			lookbackSeconds: 0,
+			creditIssuers: ["0xaaa", "0xbbb"],
+			pricingOwner: "0xccc",
+		});
+		expect(
+			issuesOf({
+				ALEPH_API_URLS: "ftp://x",
+				ALEPH_FEED_POLL_MS: "1",
+				ALEPH_FEED_LOOKBACK_SECONDS: "-1",
+				ALEPH_FEED_TIMEOUT_MS: "fast",
+				ALEPH_FEED_MAX_LAG_SECONDS: "0",
+				CREDIT_ISSUERS: " , ",
+			}),
+		).toEqual([
+			"ALEPH_API_URLS",
+			"ALEPH_FEED_POLL_MS",
+			"ALEPH_FEED_LOOKBACK_SECONDS",
+			"ALEPH_FEED_TIMEOUT_MS",
+			"ALEPH_FEED_MAX_LAG_SECONDS",
+			"CREDIT_ISSUERS",
+		]);
+	});
 });

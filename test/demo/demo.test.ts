@@ -144,6 +144,32 @@ describe("npm run demo", () => {
 		expect(no).toMatchObject({ allowed: false, errorCode: 5, reason: "balance_insufficient" });
 	});
 
+	it("answers the printed credit can-pay requests from the feed's credits: one allowed, one refused with error code 6", async () => {
+		const yes = await paste<{ allowed: boolean; errorCode: number | null; paymentType: string; creditBalanceKnown: boolean }>(
+			/^credit can-pay: yes/,
+		);
+		expect(yes).toMatchObject({ allowed: true, errorCode: null, paymentType: "credit", creditBalanceKnown: true });
+		const no = await paste<{ allowed: boolean; errorCode: number | null; reason: string }>(/^credit can-pay: no, errorCode 6/);
+		expect(no).toMatchObject({ allowed: false, errorCode: 6, reason: "credit_insufficient", creditBalanceKnown: true });
+	});
+
+	it("bills the credit instances hourly: one account runs out of credits during the demo", async () => {
+		await waitFor(
+			"the dry account's credits to run out",
+			() => (/has spent all its credits/.test(demo.output()) ? true : undefined),
+			60_000,
+		);
+		const account = await waitFor(
+			"the dry account at 0 credits",
+			async () => {
+				const a = await paste<{ status: string; credits: { known: boolean; balance: number } }>(/^credits of an account/);
+				return a.credits.balance === 0 ? a : undefined;
+			},
+			20_000,
+		);
+		expect(account).toMatchObject({ status: "insufficient", credits: { known: true, balance: 0 } });
+	});
+
 	it("shows the at-risk stream account and the alerts", async () => {
 		const account = await paste<{ status: string; streams: Record<string, { criticalAt: string | null }> }>(/at_risk/);
 		expect(account.status).toBe("at_risk");

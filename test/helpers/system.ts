@@ -89,7 +89,11 @@ const NODE_HASH = "dc3d1d194a990b5c54380c3c0439562fefa42f5a46807cba1c500ec3affec
 const PARENT_REF = "6e30de68c6cedfa6b45240c2b51e52495ac6fb1bd4b36457b3d5ca307594d595";
 
 /** An INSTANCE message of 1 vCPU / 2 GiB / 20 GiB rootfs: 1000 ALEPH held, or 0.055 ALEPH/h streamed. */
-export function instanceMessage(address: string, payment?: { type: "superfluid"; chain: string; receiver: string }, time = 1_740_000_000) {
+export function instanceMessage(
+	address: string,
+	payment?: { type: "superfluid"; chain: string; receiver: string } | { type: "credit"; chain: string },
+	time = 1_740_000_000,
+) {
 	return {
 		type: "INSTANCE",
 		sender: address,

@@ -19,7 +19,9 @@ describe("entitlement.recompute", () => {
 	it("ends normally when a recompute from a newer snapshot already wrote the account", async () => {
 		// A row written from a snapshot newer than any this recompute can read.
 		await sql`insert into entitlements (address, status, balance, locked_hold, inputs, as_of, computed_at, snapshot)
-			values (${ADDRESS}, 'ok', 7, 0, '{}'::jsonb, '{}'::jsonb, now(), '9000000000000000:9000000000000000:'::pg_snapshot)`.execute(database.db);
+			values (${ADDRESS}, 'ok', 7, 0, '{}'::jsonb, '{}'::jsonb, now(), '9000000000000000:9000000000000000:'::pg_snapshot)`.execute(
+			database.db,
+		);
 		const processors = createProcessors({ db: database.db, chains: ["ETH"], settings: getDefaultSettings(), horizonSeconds: 86_400 });
 		expect(await processors["entitlement.recompute"]({ address: ADDRESS })).toEqual({ result: "superseded", next: [] });
 		const row = await database.db

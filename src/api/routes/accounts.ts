@@ -40,7 +40,7 @@ export function accountRoutes(deps: RouteDeps) {
 			const { address } = c.req.valid("param");
 			await fresh.assertFresh(chains);
 			const read = await deps.readers.stored.load(address);
-			return c.json(entitlementJson(deps.evaluate(read.inputs, now()), chains, read), 200);
+			return c.json(entitlementJson(deps.evaluate(await deps.withCreditState(read.inputs), now()), chains, read), 200);
 		},
 	);
 

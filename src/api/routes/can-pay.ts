@@ -29,7 +29,10 @@ const StreamsSchema = z
 
 const CanPaySchema = z
 	.object({
-		allowed: z.boolean().nullable().openapi({ description: "null when the verdict hinges on the credit balance, which is not indexed" }),
+		allowed: z
+			.boolean()
+			.nullable()
+			.openapi({ description: "null when the verdict hinges on the credit balance and no feed has backfilled it" }),
 		paymentType: z.enum(["hold", "superfluid", "credit"]),
 		cost: z
 			.string()
@@ -52,7 +55,9 @@ const CanPaySchema = z
 		lockedHold: AmountSchema.nullable(),
 		streamsChecked: z.boolean().openapi({ description: "superfluid: the indexed flows on `payment.chain` were checked" }),
 		streams: StreamsSchema.nullable(),
-		creditBalanceKnown: z.literal(false),
+		creditBalanceKnown: z.boolean().openapi({
+			description: "The credit balance comes from the network feed (configured and backfilled); else a credit verdict is null",
+		}),
 		missingSizes: z
 			.array(z.string())
 			.openapi({ description: "Refs whose size was not given: they add no cost (the CCN's legacy tolerance)" }),
@@ -88,12 +93,14 @@ export function canPayRoutes(deps: RouteDeps) {
 				cost: costs.total,
 				detail: costs.rows.map(estimateDetail),
 				missingSizes: [...costs.missingSizes],
-				creditBalanceKnown: false as const,
 			};
 			if (message.kind === "unpriced") {
 				const d = decidePayment({ message, costs, now: Number(t), balanceWei: 0n });
 				const verdict = { ...d, lockedHoldWei: 0n, flowsUsed: null };
-				return c.json({ ...base, ...answer(verdict), address: null, balance: null, lockedHold: null, asOf: {} }, 200);
+				return c.json(
+					{ ...base, ...answer(verdict), creditBalanceKnown: false, address: null, balance: null, lockedHold: null, asOf: {} },
+					200,
+				);
 			}
 			if (!isEvmAddress(message.address)) {
 				throw nonEvmOwnerError();
@@ -115,6 +122,7 @@ export function canPayRoutes(deps: RouteDeps) {
 				{
 					...base,
 					...answer(verdict),
+					creditBalanceKnown: entitlement.credits.known,
 					address: display(owner),
 					balance: amount(entitlement.balance),
 					lockedHold: amount(verdict.lockedHoldWei),

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { FeedStatusSchema, feedStatuses } from "../feeds.ts";
 import { blockNumber } from "../format.ts";
 import { listChainRows } from "../queries/chains.ts";
 import { headIsCurrent } from "../readiness.ts";
@@ -45,7 +46,12 @@ const QueueStatusSchema = z
 	.openapi("QueueStatus");
 
 const StatusSchema = z
-	.object({ chains: z.array(ChainStatusSchema), staleAfterSeconds: z.number().int(), queue: QueueStatusSchema.nullable() })
+	.object({
+		chains: z.array(ChainStatusSchema),
+		staleAfterSeconds: z.number().int(),
+		queue: QueueStatusSchema.nullable(),
+		feeds: z.array(FeedStatusSchema).openapi({ description: "The network feeds (ALEPH_API_URLS), in configuration order" }),
+	})
 	.openapi("Status");
 
 /** `GET /v1/status`: the cursor of every configured chain, with its backfill progress, and whether the job queue answers. */
@@ -56,8 +62,8 @@ export function statusRoutes(deps: RouteDeps) {
 			method: "get",
 			path: "/status",
 			tags: ["System"],
-			summary: "Indexing status per chain",
-			responses: { 200: json(StatusSchema, "Cursor, head, lag and progress of every configured chain; the job queue") },
+			summary: "Indexing status per chain, of the network feeds and of the job queue",
+			responses: { 200: json(StatusSchema, "Cursor, head, lag and progress of every configured chain; the feeds; the job queue") },
 		}),
 		async (c) => {
 			const { queue } = deps.ctx;
@@ -95,11 +101,13 @@ export function statusRoutes(deps: RouteDeps) {
 					progress: row.progress,
 				};
 			});
+			const feeds = await feedStatuses(deps.ctx);
 			return c.json(
 				{
 					chains,
 					staleAfterSeconds: deps.ctx.config.staleAfterSeconds,
 					queue: queue ? { kind: queue.kind, reachable: reachable === true } : null,
+					feeds,
 				},
 				200,
 			);

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { observeQueueDepths } from "../../queue/job-system.ts";
+import { feedStatuses } from "../feeds.ts";
 import { listChainRows } from "../queries/chains.ts";
 import { checkReadiness } from "../readiness.ts";
 import { createRouter, type RouteDeps } from "../router.ts";
@@ -30,7 +31,7 @@ export function systemRoutes(deps: RouteDeps) {
 			method: "get",
 			path: "/ready",
 			tags: ["System"],
-			summary: "Readiness: the database answers and every watcher is within its lag threshold",
+			summary: "Readiness: the database answers, every watcher is within its lag threshold, and one network feed (if any) is",
 			responses: {
 				200: { description: "Ready", content: { "application/json": { schema: ReadySchema } } },
 				503: { description: "Not ready, with the reasons", content: { "application/json": { schema: ReadySchema } } },
@@ -58,6 +59,9 @@ export function systemRoutes(deps: RouteDeps) {
 				if (row.head_block === null) continue;
 				metrics.headBlock.set({ chain: row.chain }, Number(row.head_block));
 				metrics.lagBlocks.set({ chain: row.chain }, Number(row.head_block - row.indexed_block));
+			}
+			for (const feed of await feedStatuses(ctx)) {
+				if (feed.lagSeconds !== null) metrics.feedLagSeconds.set({ url: feed.url }, feed.lagSeconds);
 			}
 			if (ctx.queue) await observeQueueDepths(ctx.queue, metrics);
 			c.header("Content-Type", metrics.registry.contentType);

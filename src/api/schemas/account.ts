@@ -28,6 +28,24 @@ export const PaygSchema = z
 	})
 	.openapi("PaygCoverage");
 
+export const CreditsSchema = z
+	.object({
+		known: z.boolean().openapi({ description: "A feed is configured (ALEPH_API_URLS) and has backfilled the network's credit history" }),
+		balance: z.number().int().nullable().openapi({ description: "Credits now; null when not known" }),
+		perSecond: z.string().openapi({
+			description: "Exact decimal Σ cost_credit of the account's credit resources, credits per second",
+			example: "3.958333333333333333",
+		}),
+		perDay: z.string().openapi({ description: "perSecond × 86400: what one day of the credit resources costs" }),
+		runwaySeconds: z
+			.number()
+			.int()
+			.nullable()
+			.openapi({ description: "Seconds until the credits run out at that rate (lots expiring unspent are lost)" }),
+		exhaustedAt: Iso.nullable(),
+	})
+	.openapi("AccountCredits");
+
 export const AccountSchema = z
 	.object({
 		address: z.string().openapi({ description: "EIP-55 checksummed" }),
@@ -45,6 +63,7 @@ export const AccountSchema = z
 		asOf: z.record(z.string(), z.number().int()).openapi({ description: "Indexed block per chain the answer reflects" }),
 		source: z.enum(["queue", "live"]).openapi({ description: "queue: inputs stored by the last recompute; live: read now" }),
 		storedAt: Iso.nullable(),
-		creditBalanceKnown: z.literal(false).openapi({ description: "Credit balances are not indexed" }),
+		credits: CreditsSchema,
+		creditBalanceKnown: z.boolean().openapi({ description: "Same as credits.known" }),
 	})
 	.openapi("Account");

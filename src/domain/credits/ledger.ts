@@ -122,7 +122,8 @@ function capPortions(portions: Portion[], requested: bigint | null): Portion[] {
 	return result;
 }
 
-const EMPTY_ROW = {
+/** The columns of a history row that an entry leaves empty unless it sets them. */
+export const EMPTY_ROW = {
 	price: null,
 	bonusAmount: null,
 	txHash: null,
@@ -238,6 +239,16 @@ export function applyCreditPost(state: LedgerState, post: CreditPost): ApplyResu
 	return { rows, touched: [...new Set(rows.map((r) => r.address))] };
 }
 
+/**
+ * The addresses whose lots or history a post changes: the entries' addresses, and the sender of a
+ * transfer that is not minted (an issuer's transfer debits nobody).
+ */
+export function addressesOf(post: CreditPost): string[] {
+	const addresses = post.entries.map((e) => e.address);
+	if (post.kind === "transfer" && !post.minted) addresses.push(post.owner);
+	return [...new Set(addresses)];
+}
+
 /** The canonical replay of a set of posts (unique item hashes), in any arrival order. */
 export function replay(posts: readonly CreditPost[]): { state: LedgerState; rows: CreditHistoryRow[] } {
 	const state = createLedgerState();
@@ -247,34 +258,44 @@ export function replay(posts: readonly CreditPost[]): { state: LedgerState; rows
 }
 
 /**
+ * Applies one stored history row to the state, as pyaleph's repair replays it: a positive row is
+ * a lot, any other drains its address's lots valid at the row's time. Rows must come in
+ * `(message_timestamp, credit_ref, credit_index)` order (per address is enough).
+ */
+export function applyHistoryRow(state: LedgerState, row: CreditHistoryRow): void {
+	if (row.amount > 0n) {
+		grant(state, row.address, {
+			ref: row.creditRef,
+			index: row.creditIndex,
+			remaining: row.amount,
+			expirationMicros: row.expirationMicros,
+			grantedAtMicros: row.messageTimeMicros,
+		});
+	} else {
+		drain(state, row.address, -row.amount, row.messageTimeMicros);
+	}
+	const position = { timeMicros: row.messageTimeMicros, itemHash: row.creditRef };
+	if (state.position === null || comparePositions(position, state.position) > 0) state.position = position;
+}
+
+/** The order pyaleph's repair replays history rows in: `(message_timestamp, credit_ref, credit_index)`. */
+export function compareHistoryRows(a: CreditHistoryRow, b: CreditHistoryRow): number {
+	return (
+		comparePositions(
+			{ timeMicros: a.messageTimeMicros, itemHash: a.creditRef },
+			{ timeMicros: b.messageTimeMicros, itemHash: b.creditRef },
+		) || a.creditIndex - b.creditIndex
+	);
+}
+
+/**
  * pyaleph's `_rebuild_credit_lots_for_address` for every address: each address's rows in
  * `(message_timestamp, credit_ref, credit_index)` order, positive rows as lots, the others
  * draining. For rows this ledger wrote, it gives back the state that wrote them.
  */
 export function stateFromRows(rows: readonly CreditHistoryRow[]): LedgerState {
 	const state = createLedgerState();
-	const sorted = [...rows].sort(
-		(a, b) =>
-			comparePositions(
-				{ timeMicros: a.messageTimeMicros, itemHash: a.creditRef },
-				{ timeMicros: b.messageTimeMicros, itemHash: b.creditRef },
-			) || a.creditIndex - b.creditIndex,
-	);
-	for (const row of sorted) {
-		if (row.amount > 0n) {
-			grant(state, row.address, {
-				ref: row.creditRef,
-				index: row.creditIndex,
-				remaining: row.amount,
-				expirationMicros: row.expirationMicros,
-				grantedAtMicros: row.messageTimeMicros,
-			});
-		} else {
-			drain(state, row.address, -row.amount, row.messageTimeMicros);
-		}
-		const position = { timeMicros: row.messageTimeMicros, itemHash: row.creditRef };
-		if (state.position === null || comparePositions(position, state.position) > 0) state.position = position;
-	}
+	for (const row of [...rows].sort(compareHistoryRows)) applyHistoryRow(state, row);
 	return state;
 }
 

@@ -6,7 +6,8 @@
  * `unsupported_chain`; chains pyaleph has no verifier for (AURORA, STT) answer `unknown_chain`.
  */
 import { createHash, createPublicKey, verify as verifyEd25519 } from "node:crypto";
-import { hashMessage, recoverAddress, recoverPublicKey, ripemd160 } from "viem";
+import secp256k1 from "secp256k1";
+import { hashMessage, hexToBytes, keccak256, recoverAddress, recoverPublicKey, ripemd160 } from "viem";
 import type { Chain, Envelope } from "./envelope.ts";
 import { pythonRstrip } from "./python.ts";
 
@@ -77,15 +78,36 @@ function evmSignature(signature: string): `0x${string}` | null {
 	return `0x${hex.slice(0, 128)}${(27 + parity).toString(16)}`;
 }
 
-async function verifyEvm(buffer: string, signature: string, sender: string): Promise<boolean> {
+/**
+ * The address that signed `buffer` (EIP-191 `personal_sign`), with libsecp256k1 (the native
+ * binding: ~20 times faster than viem's pure-JS recovery, which `recoverEvmSignerReference`
+ * keeps as the reference). Lowercase; null when the signature is malformed or recovers nothing.
+ */
+export function recoverEvmSigner(buffer: string, signature: string): string | null {
 	const normalized = evmSignature(signature);
-	if (normalized === null) return false;
+	if (normalized === null) return null;
+	const bytes = hexToBytes(normalized);
 	try {
-		const recovered = await recoverAddress({ hash: hashMessage(buffer), signature: normalized });
-		return recovered.toLowerCase() === sender.toLowerCase();
+		const publicKey = secp256k1.ecdsaRecover(bytes.subarray(0, 64), (bytes[64] as number) - 27, hexToBytes(hashMessage(buffer)), false);
+		return `0x${keccak256(publicKey.subarray(1)).slice(26)}`;
 	} catch {
-		return false;
+		return null;
 	}
+}
+
+/** `recoverEvmSigner` with viem's recovery: the reference the native one is tested against. */
+export async function recoverEvmSignerReference(buffer: string, signature: string): Promise<string | null> {
+	const normalized = evmSignature(signature);
+	if (normalized === null) return null;
+	try {
+		return (await recoverAddress({ hash: hashMessage(buffer), signature: normalized })).toLowerCase();
+	} catch {
+		return null;
+	}
+}
+
+async function verifyEvm(buffer: string, signature: string, sender: string): Promise<boolean> {
+	return recoverEvmSigner(buffer, signature) === sender.toLowerCase();
 }
 
 const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
