@@ -197,8 +197,11 @@ afterAll(async () => {
 	await anvil?.stop();
 });
 
+// Two `watch` processes on one database need a queue they can share (one process only runs jobs in-process).
+const REDIS_URL = `redis://127.0.0.1:6379/${1 + Math.floor(Math.random() * 15)}`;
 const env = () => ({
 	DATABASE_URL: database.url,
+	REDIS_URL,
 	CHAINS: "ETH",
 	ETH_RPC_URL: anvil.url,
 	ETH_CHAIN_ID: String(anvil.chainId),
