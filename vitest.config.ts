@@ -10,7 +10,7 @@ const UNIT = [
 	"test/api/batch.test.ts",
 	"test/api/middleware.test.ts",
 	"test/config/**/*.test.ts",
-	"test/db/**/*.test.ts",
+	"test/db/unnest.test.ts",
 	"test/domain/**/*.test.ts",
 	"test/indexer/block-ranges.test.ts",
 	"test/indexer/events.test.ts",

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
 import pg from "pg";
+import { withCopy } from "./copy.ts";
 import { createPgliteDialect } from "./pglite-dialect.ts";
 import type { Tables } from "./schema.ts";
 
@@ -51,7 +52,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 		});
 		// An idle client losing its connection must not crash the process; the next query reconnects.
 		pool.on("error", () => {});
-		const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+		const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: withCopy(pool) }) });
 		return { db, kind: "postgres", close: () => db.destroy() };
 	}
 	const dataDir = options.dataDir ?? "./.data";
