@@ -50,7 +50,8 @@ function field(value: Scalar): string {
 export async function copyInto<T extends keyof Tables & string>(trx: Trx, table: T, columns: Columns<T>): Promise<void> {
 	const entries = Object.entries(columns as Record<string, Column>);
 	const lengths = new Set(entries.flatMap(([, [, values]]) => (Array.isArray(values) ? [values.length] : [])));
-	if (lengths.size !== 1) throw new Error(`copyInto(${table}): needs array columns of one length, got ${[...lengths].join(", ") || "none"}`);
+	if (lengths.size !== 1)
+		throw new Error(`copyInto(${table}): needs array columns of one length, got ${[...lengths].join(", ") || "none"}`);
 	const rows = [...lengths][0] as number;
 	if (rows === 0) return;
 	// Scalars are encoded once; each row is one template of its fields.

@@ -67,7 +67,11 @@ describe.each([
 				value: 0n,
 			},
 		]);
-		const undo = await database.db.selectFrom("stream_account_undo").select(["address", "existed", "streamed", "net_flow_rate"]).orderBy("address").execute();
+		const undo = await database.db
+			.selectFrom("stream_account_undo")
+			.select(["address", "existed", "streamed", "net_flow_rate"])
+			.orderBy("address")
+			.execute();
 		expect(undo).toEqual([
 			{ address: "0x1", existed: true, streamed: -UINT256_MAX, net_flow_rate: -3n },
 			{ address: "0x2", existed: false, streamed: 1n, net_flow_rate: 0n },
@@ -89,24 +93,34 @@ describe.each([
 	it("rejects rows the table refuses, writes none of them, and leaves the session usable", async () => {
 		const rows = Array.from({ length: 5_000 }, (_, i) => `0x${i}`);
 		await expect(
-			database.db
-				.transaction()
-				.execute((trx) =>
-					copyInto(trx, "balances", { chain: ["text", "BASE"], address: ["text", [...rows, "0x7"]], amount: ["numeric", [...rows.map(() => 1n), 2n]] }),
-				),
+			database.db.transaction().execute((trx) =>
+				copyInto(trx, "balances", {
+					chain: ["text", "BASE"],
+					address: ["text", [...rows, "0x7"]],
+					amount: ["numeric", [...rows.map(() => 1n), 2n]],
+				}),
+			),
 		).rejects.toThrow(/duplicate key/);
 		expect(await database.db.selectFrom("balances").selectAll().where("chain", "=", "BASE").execute()).toEqual([]);
-		await database.db.transaction().execute((trx) => copyInto(trx, "balances", { chain: ["text", "BASE"], address: ["text", rows], amount: ["numeric", rows.map(() => 1n)] }));
+		await database.db
+			.transaction()
+			.execute((trx) =>
+				copyInto(trx, "balances", { chain: ["text", "BASE"], address: ["text", rows], amount: ["numeric", rows.map(() => 1n)] }),
+			);
 		const { rows: count } = await sql<{ n: bigint }>`select count(*) as n from balances where chain = 'BASE'`.execute(database.db);
 		expect(count[0]?.n).toBe(5_000n);
 	});
 
 	it("does nothing without rows and refuses columns of different lengths", async () => {
-		await database.db.transaction().execute((trx) => copyInto(trx, "balances", { chain: ["text", "X"], address: ["text", []], amount: ["numeric", []] }));
+		await database.db
+			.transaction()
+			.execute((trx) => copyInto(trx, "balances", { chain: ["text", "X"], address: ["text", []], amount: ["numeric", []] }));
 		await expect(
 			database.db
 				.transaction()
-				.execute((trx) => copyInto(trx, "balances", { chain: ["text", "X"], address: ["text", ["0x1", "0x2"]], amount: ["numeric", [1n]] })),
+				.execute((trx) =>
+					copyInto(trx, "balances", { chain: ["text", "X"], address: ["text", ["0x1", "0x2"]], amount: ["numeric", [1n]] }),
+				),
 		).rejects.toThrow("copyInto(balances): needs array columns of one length, got 2, 1");
 	});
 });
