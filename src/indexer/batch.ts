@@ -3,6 +3,7 @@ import type { Trx } from "../db/database.ts";
 import { addToOutbox } from "../queue/outbox.ts";
 import type { LightBlock } from "../rpc/actions.ts";
 import { type ChainEvent, touchedAccounts } from "./events.ts";
+import { chainAccounts } from "./tables/accounts.ts";
 import { applyAgreementFlags } from "./tables/agreement-flags.ts";
 import { applyBlocks } from "./tables/blocks.ts";
 import { type Cursor, moveCursor } from "./tables/chains.ts";
@@ -30,8 +31,8 @@ const ofKind = <K extends ChainEvent["kind"]>(events: ChainEvent[], kind: K) =>
 
 /**
  * Writes everything derived from one block range in the caller's transaction, table by table
- * (`rollbackTo` undoes the same tables), then puts the touched accounts in the outbox. Returns
- * the touched accounts.
+ * (`rollbackTo` undoes the same tables), then puts accounts in the outbox (`outboxOf`). Returns
+ * the accounts the batch touched.
  */
 export async function writeBatch(trx: Trx, batch: BatchWrite): Promise<string[]> {
 	const { chain, events } = batch;
@@ -48,6 +49,20 @@ export async function writeBatch(trx: Trx, batch: BatchWrite): Promise<string[]>
 	await applyAgreementFlags(trx, chain, ofKind(events, "agreement"));
 	await applyBlocks(trx, chain, batch.blocks, batch.finalized, batch.to.number);
 	for (const event of events) if (event.kind !== "transfer") for (const account of touchedAccounts(event)) touched.add(account);
-	await addToOutbox(trx, chain, [...touched]);
+	await addToOutbox(trx, chain, await outboxOf(trx, batch, touched));
+	return [...touched];
+}
+
+/**
+ * The accounts a batch puts in the outbox. A backfill defers them: the inputs of its accounts are
+ * incomplete until it reaches the finalized block, and recomputing them at every batch cost more
+ * than the backfill itself (and would open and resolve alerts, and send webhooks, about states
+ * of the past). The batch that reaches the finalized block puts every account of the chain in
+ * the outbox instead, so a backfill interrupted anywhere, then resumed, still ends with each
+ * account it touched in the outbox, in the transaction of its last rows.
+ */
+async function outboxOf(trx: Trx, batch: BatchWrite, touched: Set<string>): Promise<string[]> {
+	if (batch.to.number < batch.finalized) return [];
+	if (batch.to.number === batch.finalized) return chainAccounts(trx, batch.chain);
 	return [...touched];
 }
