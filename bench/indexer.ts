@@ -46,6 +46,7 @@ export async function createTransferFixture(anvil: AnvilInstance, logs: number, 
 	const recipients = Array.from({ length: 2_000 }, (_, i) => `0x${(0x1000000 + i).toString(16).padStart(40, "0")}` as Address);
 	const blocks = Math.ceil(logs / perBlock);
 	const started = performance.now();
+	await client.setAutomine(false);
 	let last: `0x${string}` | undefined;
 	for (let b = 0; b < blocks; b++) {
 		const to = Array.from({ length: perBlock }, (_, i) => recipients[(b * perBlock + i) % recipients.length] as Address);
@@ -57,7 +58,10 @@ export async function createTransferFixture(anvil: AnvilInstance, logs: number, 
 			gas: 100_000n + 30_000n * BigInt(perBlock),
 			chain: null,
 		});
+		// Mined one by one: automine falls behind and then puts several transactions in a block.
+		await client.mine({ blocks: 1 });
 	}
+	await client.setAutomine(true);
 	if (last) await client.waitForTransactionReceipt({ hash: last });
 	return {
 		anvil,

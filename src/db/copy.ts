@@ -2,7 +2,7 @@ import { type PostgresPool, type PostgresPoolClient, sql } from "kysely";
 import type pg from "pg";
 import type { Trx } from "./database.ts";
 import type { Tables } from "./schema.ts";
-import type { Column, Columns, Scalar } from "./unnest.ts";
+import { type Column, type Columns, insertUnnest, type Scalar } from "./unnest.ts";
 
 /** Bytes of COPY text per chunk sent (the driver's write buffer never holds more than one). */
 const CHUNK_BYTES = 256 * 1024;
@@ -79,6 +79,21 @@ export async function copyInto<T extends keyof Tables & string>(trx: Trx, table:
 		rows,
 	);
 	await sql`${copy}`.execute(trx);
+}
+
+/** Rows from which COPY pays for its extra round trip (the server asks for the data). */
+const COPY_FROM_ROWS = 500;
+
+/**
+ * Appends rows given column by column: with COPY when there are many (`copyInto`), else with one
+ * `INSERT … SELECT unnest(…)` (`insertUnnest`), which needs one round trip less.
+ */
+export async function appendRows<T extends keyof Tables & string>(trx: Trx, table: T, columns: Columns<T>): Promise<void> {
+	const rows = Math.max(
+		0,
+		...Object.values(columns as Record<string, Column>).map(([, values]) => (Array.isArray(values) ? values.length : 0)),
+	);
+	await (rows >= COPY_FROM_ROWS ? copyInto(trx, table, columns) : insertUnnest(trx, table, columns));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyInto } from "../../src/db/copy.ts";
+import { appendRows, copyInto } from "../../src/db/copy.ts";
 import type { Database } from "../../src/db/database.ts";
 import { createPgliteDatabase, createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 
@@ -122,5 +122,23 @@ describe.each([
 					copyInto(trx, "balances", { chain: ["text", "X"], address: ["text", ["0x1", "0x2"]], amount: ["numeric", [1n]] }),
 				),
 		).rejects.toThrow("copyInto(balances): needs array columns of one length, got 2, 1");
+	});
+
+	it("appendRows() writes few rows and many rows alike", async () => {
+		for (const n of [3, 600]) {
+			const chain = `N${n}`;
+			const addresses = Array.from({ length: n }, (_, i) => `0x${i}`);
+			await database.db
+				.transaction()
+				.execute((trx) =>
+					appendRows(trx, "balances", {
+						chain: ["text", chain],
+						address: ["text", addresses],
+						amount: ["numeric", addresses.map((_, i) => BigInt(i) - 1n)],
+					}),
+				);
+			const rows = await database.db.selectFrom("balances").select(["address", "amount"]).where("chain", "=", chain).execute();
+			expect(new Map(rows.map((r) => [r.address, r.amount]))).toEqual(new Map(addresses.map((a, i) => [a, BigInt(i) - 1n])));
+		}
 	});
 });
