@@ -112,22 +112,23 @@ export function createRangeFetcher<T>(options: RangeFetchOptions<T>): RangeFetch
 			next = end + 1n;
 			running++;
 			const slot = { from: start, to: end, done: false, weight: 0 } as Slot<T>;
-			slot.settled = fetchSplitting(start, end).then(
-				(value) => {
-					slot.value = value;
-					slot.weight = weigh(value);
-					buffered += slot.weight;
-				},
-				(error) => {
-					slot.error = error;
-					stopped = true; // nothing after a failed range can be applied before it
-				},
-			);
-			slot.settled.finally(() => {
-				slot.done = true;
-				running--;
-				schedule();
-			});
+			slot.settled = fetchSplitting(start, end)
+				.then(
+					(value) => {
+						slot.value = value;
+						slot.weight = weigh(value);
+						buffered += slot.weight;
+					},
+					(error) => {
+						slot.error = error;
+						stopped = true; // nothing after a failed range can be applied before it
+					},
+				)
+				.finally(() => {
+					slot.done = true;
+					running--;
+					schedule();
+				});
 			slots.push(slot);
 		}
 	}
