@@ -7,9 +7,10 @@
  * in the same run (before and after the indexer runs; the mean is the baseline).
  *
  * Run: `npx tsx bench/indexer.ts` (BENCH_LOGS changes the size, BENCH_SHAPES=40,200 the shapes,
- * BENCH_PGLITE=0 skips the PGlite runs).
+ * BENCH_PGLITE=0 skips the PGlite runs). The load average is printed with each shape: other work
+ * on the machine moves every figure.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -83,7 +84,8 @@ export async function baselineOf(fixture: TransferFixture) {
 		url: fixture.anvil.url,
 		filters: [{ address: fixture.token.toLowerCase(), topics: [TOPICS.transfer] }],
 		from: fixture.startBlock,
-		to: fixture.head,
+		// the blocks the watcher backfills (it runs with a finality of 1)
+		to: fixture.head - 1n,
 		range: rangeOf(fixture),
 		inFlight: IN_FLIGHT,
 	});
@@ -144,13 +146,16 @@ export async function runIndexerBench(): Promise<Record<string, number | string>
 		try {
 			const fixture = await createTransferFixture(anvil, logs, perBlock);
 			const tag = `${perBlock}/block`;
+			const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 			await baselineOf(fixture); // warm-up
 			const before = await baselineOf(fixture);
 			const postgres = await indexOnce(fixture, { DATABASE_URL: await createBenchDatabase() });
 			const after = await baselineOf(fixture);
 			const baseline = Math.round((before.logsPerSecond + after.logsPerSecond) / 2);
 			const rate = (run: IndexRun) => Math.round(run.logs / run.readySeconds);
+			const backfillRatio = (run: IndexRun) => (run.logs / run.backfillSeconds / baseline).toFixed(2);
 			Object.assign(results, {
+				[`${tag}: load average at the start`]: load,
 				[`${tag}: logs, blocks, range`]: `${before.logs}, ${fixture.head - fixture.startBlock}, ${rangeOf(fixture)}`,
 				[`${tag}: chain generation (s)`]: fixture.generationSeconds.toFixed(1),
 				[`${tag}: baseline (logs/s)`]: `${baseline} (${before.logsPerSecond} / ${after.logsPerSecond})`,
@@ -158,6 +163,7 @@ export async function runIndexerBench(): Promise<Record<string, number | string>
 				[`${tag}: Postgres start-up, backfill (s)`]: `${postgres.startupSeconds.toFixed(2)}, ${postgres.backfillSeconds.toFixed(2)}`,
 				[`${tag}: Postgres (logs/s)`]: rate(postgres),
 				[`${tag}: ratio Postgres / baseline`]: (rate(postgres) / baseline).toFixed(2),
+				[`${tag}: ratio, backfill alone`]: backfillRatio(postgres),
 				[`${tag}: Postgres peak RSS (MB)`]: postgres.rssMb,
 			});
 			if (withPglite) {
@@ -169,6 +175,7 @@ export async function runIndexerBench(): Promise<Record<string, number | string>
 						[`${tag}: PGlite start-up, backfill (s)`]: `${pglite.startupSeconds.toFixed(2)}, ${pglite.backfillSeconds.toFixed(2)}`,
 						[`${tag}: PGlite (logs/s)`]: rate(pglite),
 						[`${tag}: ratio PGlite / baseline`]: (rate(pglite) / baseline).toFixed(2),
+						[`${tag}: PGlite ratio, backfill alone`]: backfillRatio(pglite),
 						[`${tag}: PGlite peak RSS (MB)`]: pglite.rssMb,
 					});
 				} finally {
