@@ -6,7 +6,7 @@ import { type ChainEvent, touchedAccounts } from "./events.ts";
 import { chainAccounts } from "./tables/accounts.ts";
 import { applyAgreementFlags } from "./tables/agreement-flags.ts";
 import { applyBlocks } from "./tables/blocks.ts";
-import { type Cursor, moveCursor } from "./tables/chains.ts";
+import { backfilling, type Cursor, moveCursor } from "./tables/chains.ts";
 import { applyLiquidations } from "./tables/liquidations.ts";
 import { applyStreams } from "./tables/streams.ts";
 import { applyTransfers } from "./tables/transfers.ts";
@@ -40,6 +40,7 @@ export async function writeBatch(trx: Trx, batch: BatchWrite): Promise<string[]>
 	// crashes before the flush, the cursor goes back with the rows and those blocks, which cannot
 	// change, are fetched again. (A later synchronous commit flushes it anyway.)
 	if (batch.to.number <= batch.finalized) await sql`set local synchronous_commit = off`.execute(trx);
+	const deferred = await backfilling(trx, chain);
 	await moveCursor(trx, chain, batch.from, batch.to, batch.head, batch.finalized);
 	// applyTransfers returns the accounts its events touch; only the rarer kinds are walked again.
 	const touched = new Set(await applyTransfers(trx, chain, ofKind(events, "transfer")));
@@ -49,7 +50,7 @@ export async function writeBatch(trx: Trx, batch: BatchWrite): Promise<string[]>
 	await applyAgreementFlags(trx, chain, ofKind(events, "agreement"));
 	await applyBlocks(trx, chain, batch.blocks, batch.finalized, batch.to.number);
 	for (const event of events) if (event.kind !== "transfer") for (const account of touchedAccounts(event)) touched.add(account);
-	await addToOutbox(trx, chain, await outboxOf(trx, batch, touched));
+	await addToOutbox(trx, chain, await outboxOf(trx, batch, touched, deferred));
 	return [...touched];
 }
 
@@ -57,12 +58,14 @@ export async function writeBatch(trx: Trx, batch: BatchWrite): Promise<string[]>
  * The accounts a batch puts in the outbox. A backfill defers them: the inputs of its accounts are
  * incomplete until it reaches the finalized block, and recomputing them at every batch cost more
  * than the backfill itself (and would open and resolve alerts, and send webhooks, about states
- * of the past). The batch that reaches the finalized block puts every account of the chain in
- * the outbox instead, so a backfill interrupted anywhere, then resumed, still ends with each
- * account it touched in the outbox, in the transaction of its last rows.
+ * of the past). The first batch that ends at or above the finalized block after a backfill
+ * (`deferred`: the cursor was below the finalized block recorded last) puts every account of the
+ * chain in the outbox instead — whether it ends the backfill or, on a node that lags, applies a
+ * head block — so a backfill interrupted anywhere still ends with each account it touched in
+ * the outbox, in the transaction that makes it complete.
  */
-async function outboxOf(trx: Trx, batch: BatchWrite, touched: Set<string>): Promise<string[]> {
+async function outboxOf(trx: Trx, batch: BatchWrite, touched: Set<string>, deferred: boolean): Promise<string[]> {
 	if (batch.to.number < batch.finalized) return [];
-	if (batch.to.number === batch.finalized) return chainAccounts(trx, batch.chain);
+	if (deferred) return chainAccounts(trx, batch.chain);
 	return [...touched];
 }

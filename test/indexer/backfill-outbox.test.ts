@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AnvilInstance, startAnvil } from "../../devchain/anvil.ts";
 import { createDevClient, type DevClient } from "../../devchain/client.ts";
 import { batchTransfer, deployAlephToken, transfer } from "../../devchain/erc20.ts";
+import { writeBatch } from "../../src/indexer/batch.ts";
 import { sleep } from "../../src/lib/sleep.ts";
 import { waitIndexed } from "../helpers/chain-index.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
@@ -96,5 +97,60 @@ describe("the outbox during a backfill", () => {
 		} finally {
 			await second.stop();
 		}
+	});
+
+	it("puts every account of the chain in the outbox when a node that lags ends a backfill with a head block", async () => {
+		// A backfill stopped at block 10 of 20; the node now says the head is 12 (finalized 9).
+		await database.db
+			.insertInto("chains")
+			.values({
+				chain: "LAG",
+				chain_id: 9n,
+				token: "0xt",
+				cfa: null,
+				start_block: 1n,
+				indexed_block: 10n,
+				indexed_hash: "0xa",
+				indexed_timestamp: 1n,
+				head_block: 25n,
+				finalized_block: 20n,
+				progress: null,
+			})
+			.execute();
+		await database.db
+			.insertInto("balances")
+			.values(["0x1", "0x2", "0x3"].map((address) => ({ chain: "LAG", address, amount: 1n })))
+			.execute();
+		const block = (number: bigint, hash: string, parentHash: string) => ({ number, hash, parentHash, timestamp: number });
+		const transfer = (b: bigint, to: string) => ({
+			kind: "transfer" as const,
+			block: b,
+			logIndex: 0,
+			txHash: `0x${b}`,
+			timestamp: b,
+			from: "0x1",
+			to,
+			value: 1n,
+		});
+		const write = (from: bigint, fromHash: string, to: ReturnType<typeof block>, recipient: string) =>
+			database.db.transaction().execute((trx) =>
+				writeBatch(trx, {
+					chain: "LAG",
+					from: { number: from, hash: fromHash },
+					to,
+					events: [transfer(to.number, recipient)],
+					blocks: [to],
+					head: 12n,
+					finalized: 9n,
+				}),
+			);
+		const lagOutbox = async () =>
+			new Set((await database.db.selectFrom("outbox").select("address").where("chain", "=", "LAG").execute()).map((r) => r.address));
+
+		await write(10n, "0xa", block(11n, "0xb", "0xa"), "0x4");
+		expect(await lagOutbox()).toEqual(new Set(["0x1", "0x2", "0x3", "0x4"]));
+		await database.db.deleteFrom("outbox").where("chain", "=", "LAG").execute();
+		await write(11n, "0xb", block(12n, "0xc", "0xb"), "0x5");
+		expect(await lagOutbox()).toEqual(new Set(["0x1", "0x5"]));
 	});
 });
