@@ -6,7 +6,7 @@ import { type ChainEvent, touchedAccounts } from "./events.ts";
 import { chainAccounts } from "./tables/accounts.ts";
 import { applyAgreementFlags } from "./tables/agreement-flags.ts";
 import { applyBlocks } from "./tables/blocks.ts";
-import { backfilling, type Cursor, moveCursor } from "./tables/chains.ts";
+import { type Cursor, isBackfilling, moveCursor } from "./tables/chains.ts";
 import { applyLiquidations } from "./tables/liquidations.ts";
 import { applyStreams } from "./tables/streams.ts";
 import { applyTransfers } from "./tables/transfers.ts";
@@ -40,7 +40,7 @@ export async function writeBatch(trx: Trx, batch: BatchWrite): Promise<string[]>
 	// crashes before the flush, the cursor goes back with the rows and those blocks, which cannot
 	// change, are fetched again. (A later synchronous commit flushes it anyway.)
 	if (batch.to.number <= batch.finalized) await sql`set local synchronous_commit = off`.execute(trx);
-	const deferred = await backfilling(trx, chain);
+	const deferred = await isBackfilling(trx, chain);
 	await moveCursor(trx, chain, batch.from, batch.to, batch.head, batch.finalized);
 	// applyTransfers returns the accounts its events touch; only the rarer kinds are walked again.
 	const touched = new Set(await applyTransfers(trx, chain, ofKind(events, "transfer")));

@@ -98,7 +98,7 @@ export async function tryLeadership(db: Db | Trx, chain: string): Promise<boolea
 }
 
 /** True when the chain's cursor is below the finalized block its last write recorded: a backfill is under way. */
-export async function backfilling(trx: Trx, chain: string): Promise<boolean> {
+export async function isBackfilling(trx: Trx, chain: string): Promise<boolean> {
 	const row = await trx.selectFrom("chains").select(["indexed_block", "finalized_block"]).where("chain", "=", chain).executeTakeFirst();
 	return row?.finalized_block != null && row.indexed_block < row.finalized_block;
 }
