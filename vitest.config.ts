@@ -11,7 +11,7 @@ const UNIT = [
 	"test/api/database-unavailable.test.ts",
 	"test/api/middleware.test.ts",
 	"test/config/**/*.test.ts",
-	"test/db/**/*.test.ts",
+	"test/db/unnest.test.ts",
 	"test/domain/**/*.test.ts",
 	"test/indexer/block-ranges.test.ts",
 	"test/indexer/events.test.ts",

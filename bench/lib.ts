@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { createRangeSizer, fetchRanges } from "../src/indexer/block-ranges.ts";
@@ -39,10 +39,31 @@ export async function dropBenchDatabases(): Promise<void> {
 	for (const name of created.splice(0)) await admin(`drop database if exists ${name} with (force)`);
 }
 
-/** Peak resident set size of a process, MB (VmHWM). */
+/** Peak resident set size (VmHWM) of a process and its descendants, summed, MB. */
 export function peakRssMb(pid: number): number {
-	const status = readFileSync(`/proc/${pid}/status`, "utf8");
-	const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+	const children = new Map<number, number[]>();
+	for (const entry of readdirSync("/proc")) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			// the fields after the command name, which may hold spaces and parentheses
+			const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+			const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+			children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+		} catch {
+			// the process ended meanwhile
+		}
+	}
+	let kb = 0;
+	const pending = [pid];
+	while (pending.length > 0) {
+		const p = pending.pop() as number;
+		pending.push(...(children.get(p) ?? []));
+		try {
+			kb += Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+		} catch {
+			// the process ended meanwhile
+		}
+	}
 	return Math.round(kb / 1024);
 }
 
@@ -80,10 +101,12 @@ export async function bareGetLogs(options: {
 	return { logs, seconds, logsPerSecond: Math.round(logs / seconds) };
 }
 
-export type WatchRun = { child: ChildProcess; output: () => string; wallStart: number };
+export type WatchRun = { child: ChildProcess; output: () => string; wallStart: number; spawnedAt: number };
 
 /** Starts `aleph-oracle <role>` (default `watch`) as a child process with the given environment. */
 export function spawnWatcher(env: Record<string, string>, role = "watch"): WatchRun {
+	const spawnedAt = Date.now();
+	const wallStart = performance.now();
 	const child = spawn(process.execPath, [CLI, role], {
 		env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "info", ...env },
 		stdio: ["ignore", "pipe", "pipe"],
@@ -95,27 +118,54 @@ export function spawnWatcher(env: Record<string, string>, role = "watch"): Watch
 	child.stderr?.on("data", (d) => {
 		output += d;
 	});
-	return { child, output: () => output, wallStart: performance.now() };
+	return { child, output: () => output, wallStart, spawnedAt };
 }
 
-/** Waits for the watcher's "Finished backfill" log line and returns its counts. */
+const logLine = (run: WatchRun, msg: string) =>
+	run
+		.output()
+		.split("\n")
+		.find((l) => l.includes(`"msg":"${msg}"`));
+
+/**
+ * Waits for the watcher's "Finished backfill" log line and returns its counts, the wall time
+ * since the spawn and the time from the spawn to "Started backfill" (the start-up), seconds.
+ */
 export async function finishedBackfill(
 	run: WatchRun,
 	timeoutMs = 600_000,
-): Promise<{ logs: number; seconds: number; wallSeconds: number }> {
+): Promise<{ logs: number; seconds: number; wallSeconds: number; startedSeconds: number }> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const line = run
-			.output()
-			.split("\n")
-			.find((l) => l.includes('"Finished backfill"'));
+		const line = logLine(run, "Finished backfill");
 		if (line) {
 			const parsed = JSON.parse(line) as { logs: number; seconds: number };
-			return { logs: parsed.logs, seconds: parsed.seconds, wallSeconds: (performance.now() - run.wallStart) / 1000 };
+			const started = JSON.parse(logLine(run, "Started backfill") ?? "{}") as { time?: number };
+			return {
+				logs: parsed.logs,
+				seconds: parsed.seconds,
+				wallSeconds: (performance.now() - run.wallStart) / 1000,
+				startedSeconds: ((started.time ?? run.spawnedAt) - run.spawnedAt) / 1000,
+			};
 		}
 		if (run.child.exitCode !== null) throw new Error(`watcher exited early:\n${run.output().slice(-2000)}`);
 		if (Date.now() > deadline) throw new Error("backfill did not finish in time");
 		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
+/** Polls `url` (a `/ready`) every 50 ms until it answers 200; returns the seconds since the spawn. */
+export async function waitReady(run: WatchRun, url: string, timeoutMs = 600_000): Promise<number> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const ok = await fetch(url).then(
+			(r) => r.status === 200,
+			() => false,
+		);
+		if (ok) return (performance.now() - run.wallStart) / 1000;
+		if (run.child.exitCode !== null) throw new Error(`the process exited early:\n${run.output().slice(-2000)}`);
+		if (Date.now() > deadline) throw new Error(`${url} did not answer 200 in time`);
+		await new Promise((r) => setTimeout(r, 50));
 	}
 }
 

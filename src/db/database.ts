@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
 import pg from "pg";
+import { withCopy } from "./copy.ts";
 import { createPgliteDialect } from "./pglite-dialect.ts";
 import type { Tables } from "./schema.ts";
 
@@ -63,7 +64,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 		// connects anew.
 		pool.on("error", () => {});
 		pool.on("connect", (client) => client.on("error", () => {}));
-		const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+		const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: withCopy(pool) }) });
 		return { db, kind: "postgres", close: () => db.destroy() };
 	}
 	const dataDir = options.dataDir ?? "./.data";

@@ -9,6 +9,7 @@ import {
 	PostgresQueryCompiler,
 	type QueryResult,
 } from "kysely";
+import { CopyIn } from "./copy.ts";
 
 /**
  * A kysely dialect over one embedded PGlite instance. PGlite is a single session, so the
@@ -76,6 +77,11 @@ class PgliteConnection implements DatabaseConnection {
 	}
 
 	async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+		const [copy] = compiledQuery.parameters;
+		if (copy instanceof CopyIn && compiledQuery.parameters.length === 1) {
+			const result = await this.#client.query(copy.statement("'/dev/blob'"), [], { blob: new Blob(copy.chunks as unknown as BlobPart[]) });
+			return { rows: [], numAffectedRows: BigInt(result.affectedRows ?? copy.rows) };
+		}
 		// Note: statements without parameters go through the simple protocol, which also runs
 		// multi-statement scripts such as migrations.
 		if (compiledQuery.parameters.length === 0) {

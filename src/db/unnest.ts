@@ -4,7 +4,7 @@ import type { Tables } from "./schema.ts";
 
 /** SQL type of a bulk-written column. */
 export type SqlType = "text" | "int4" | "int8" | "numeric" | "bool";
-type Scalar = string | number | bigint | boolean | null;
+export type Scalar = string | number | bigint | boolean | null;
 
 /**
  * One column of a bulk write: its SQL type and either one value per row (an array) or one value
@@ -12,7 +12,7 @@ type Scalar = string | number | bigint | boolean | null;
  */
 export type Column = readonly [type: SqlType, values: readonly Scalar[] | Scalar];
 
-type Columns<T extends keyof Tables> = { [C in keyof Tables[T] & string]?: Column };
+export type Columns<T extends keyof Tables> = { [C in keyof Tables[T] & string]?: Column };
 
 // bigints are sent as decimal strings: exact for uint256, and the same on pg and PGlite.
 const param = (v: Scalar) => (typeof v === "bigint" ? v.toString() : v);

@@ -9,7 +9,7 @@ import { eth_chainId, eth_getBlockByNumber, type LightBlock } from "../rpc/actio
 import type { RpcClient } from "../rpc/client.ts";
 import { BlockNotFoundError } from "../rpc/errors.ts";
 import { writeBatch } from "./batch.ts";
-import { createRangeSizer, fetchRanges } from "./block-ranges.ts";
+import { createRangeFetcher, createRangeSizer } from "./block-ranges.ts";
 import type { ChainEvent } from "./events.ts";
 import { createLogSource } from "./log-source.ts";
 import { createProgress } from "./progress.ts";
@@ -59,6 +59,11 @@ export type CreateChainWatcherParameters = {
 	inFlight?: number;
 	/** First eth_getLogs range, blocks. Default: `500`. */
 	initialRange?: number;
+	/**
+	 * Most events a backfill transaction writes; as many are fetched ahead meanwhile, so memory
+	 * holds about two batches and the requests in flight. Default: `40000`.
+	 */
+	batchEvents?: number;
 	/** Called after each commit with the accounts it touched. */
 	onCommit?: (touched: string[]) => void;
 	/** Delay between attempts to take the writer lock while standing by, ms. Default: `2000`. */
@@ -73,7 +78,7 @@ export type CreateChainWatcherParameters = {
  * holding the chain's advisory lock writes; others stand by.
  */
 export function createChainWatcher(parameters: CreateChainWatcherParameters): ChainWatcher {
-	const { chain, db, rpc, metrics, inFlight = 4, onCommit, standbyPollMs = 2_000 } = parameters;
+	const { chain, db, rpc, metrics, inFlight = 4, batchEvents = 40_000, onCommit, standbyPollMs = 2_000 } = parameters;
 	const logger = parameters.logger.child({ chain: chain.name });
 	const source = createLogSource(chain, rpc);
 	const sizer = createRangeSizer(parameters.initialRange ?? 500, chain.maxBlockRange);
@@ -128,7 +133,7 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 			"Started backfill",
 		);
 		progress.start(cursor.number, target);
-		for await (const range of fetchRanges({
+		const fetcher = createRangeFetcher({
 			from: cursor.number + 1n,
 			to: target,
 			sizer,
@@ -143,26 +148,42 @@ export function createChainWatcher(parameters: CreateChainWatcherParameters): Ch
 				logs: parts.reduce((n, p) => n + p.logs, 0),
 				header: (parts.at(-1) as (typeof parts)[number]).header,
 			}),
-		})) {
-			if (signal.aborted) return;
-			await commit(cursor, range.value.header, range.value.events, head, [range.value.header]);
-			cursor = { number: range.to, hash: range.value.header.hash };
-			progress.advance(range.to, range.value.logs);
-			if (progress.due()) {
-				const p = progress.report(head);
-				logger.info(
-					{
-						indexed_block: String(range.to),
-						head_block: String(head),
-						blocks_per_second: p.blocksPerSecond,
-						logs_per_second: p.logsPerSecond,
-						eta_seconds: p.etaSeconds,
-					},
-					`Backfilling ${chain.name}: block ${range.to} of ${target}, ${p.blocksPerSecond} blocks/s, ${p.logsPerSecond} logs/s, ETA ${p.etaSeconds ?? "?"} s`,
+			// Events keep no variable-length field of their log, so counting them bounds their bytes too.
+			weigh: (value) => value.events.length + 1,
+			maxBuffered: batchEvents,
+		});
+		try {
+			while (!signal.aborted) {
+				// Everything fetched meanwhile, up to a batch, goes into one transaction.
+				const ranges = await fetcher.take(batchEvents);
+				const last = ranges.at(-1);
+				if (!last) break;
+				const events = ranges.length === 1 ? last.value.events : ranges.flatMap((r) => r.value.events);
+				await commit(cursor, last.value.header, events, head, [last.value.header]);
+				cursor = { number: last.to, hash: last.value.header.hash };
+				progress.advance(
+					last.to,
+					ranges.reduce((n, r) => n + r.value.logs, 0),
 				);
-				await saveProgress(db, chain.name, p);
+				if (progress.due()) {
+					const p = progress.report(head);
+					logger.info(
+						{
+							indexed_block: String(last.to),
+							head_block: String(head),
+							blocks_per_second: p.blocksPerSecond,
+							logs_per_second: p.logsPerSecond,
+							eta_seconds: p.etaSeconds,
+						},
+						`Backfilling ${chain.name}: block ${last.to} of ${target}, ${p.blocksPerSecond} blocks/s, ${p.logsPerSecond} logs/s, ETA ${p.etaSeconds ?? "?"} s`,
+					);
+					await saveProgress(db, chain.name, p);
+				}
 			}
+		} finally {
+			fetcher.close();
 		}
+		if (signal.aborted) return;
 		const p = progress.report(head);
 		logger.info(
 			{

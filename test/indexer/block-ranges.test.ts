@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRangeSizer, fetchRanges } from "../../src/indexer/block-ranges.ts";
+import { createRangeFetcher, createRangeSizer, fetchRanges } from "../../src/indexer/block-ranges.ts";
 import { LogRangeError, parseLogRangeError } from "../../src/rpc/errors.ts";
 
 describe("parseLogRangeError()", () => {
@@ -71,5 +71,72 @@ describe("fetchRanges()", () => {
 			}));
 		};
 		await expect(run()).rejects.toThrow("boom");
+	});
+});
+
+describe("createRangeFetcher()", () => {
+	/** A fetch whose answers the test releases by hand; `asked` lists the ranges requested. */
+	function manualFetch() {
+		const asked: bigint[] = [];
+		const pending = new Map<bigint, () => void>();
+		return {
+			asked,
+			release: (from: bigint) => pending.get(from)?.(),
+			fetch: (from: bigint, to: bigint) => {
+				asked.push(from);
+				return new Promise<bigint[]>((resolve) => pending.set(from, () => resolve([from, to])));
+			},
+		};
+	}
+	const settle = () => new Promise((r) => setTimeout(r, 5));
+
+	it("keeps fetching while the consumer works, up to the buffered weight, and merges what is ready into one take", async () => {
+		const f = manualFetch();
+		const fetcher = createRangeFetcher({
+			from: 0n,
+			to: 99n,
+			sizer: createRangeSizer(10, 10),
+			inFlight: 2,
+			fetch: f.fetch,
+			merge: (parts) => parts.flat(),
+			weigh: () => 10,
+			maxBuffered: 30,
+		});
+		const first = fetcher.take(100);
+		await settle();
+		expect(f.asked).toEqual([0n, 10n]);
+		f.release(0n);
+		f.release(10n);
+		const taken = await first;
+		expect(taken.map((r) => r.from)).toEqual([0n, 10n]);
+		// Nobody takes now: fetching goes on (2 in flight at a time) until 30 is buffered.
+		for (const from of [20n, 30n, 40n]) {
+			await settle();
+			f.release(from);
+		}
+		await settle();
+		expect(f.asked).toEqual([0n, 10n, 20n, 30n, 40n, 50n]);
+		// A take of at most 20 takes the first ready range and the next while within the weight.
+		expect((await fetcher.take(20)).map((r) => r.from)).toEqual([20n, 30n]);
+		await settle();
+		expect(f.asked.at(-1)).toBe(60n);
+		fetcher.close();
+	});
+
+	it("hands the ranges before a failed one first, then the error", async () => {
+		const fetcher = createRangeFetcher({
+			from: 0n,
+			to: 49n,
+			sizer: createRangeSizer(10, 10),
+			inFlight: 5,
+			fetch: async (from) => {
+				if (from === 20n) throw new Error("boom");
+				return from;
+			},
+			merge: (p) => p[0] ?? 0n,
+		});
+		await settle();
+		expect((await fetcher.take(Number.POSITIVE_INFINITY)).map((r) => r.from)).toEqual([0n, 10n]);
+		await expect(fetcher.take()).rejects.toThrow("boom");
 	});
 });

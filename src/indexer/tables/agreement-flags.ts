@@ -3,12 +3,12 @@
  * read on chain instead of derived from events.
  */
 import { sql } from "kysely";
+import { appendRows } from "../../db/copy.ts";
 import type { Db, Trx } from "../../db/database.ts";
-import { insertUnnest } from "../../db/unnest.ts";
 import type { AgreementStateEvent } from "../events.ts";
 
 export async function applyAgreementFlags(trx: Trx, chain: string, events: AgreementStateEvent[]): Promise<void> {
-	await insertUnnest(trx, "agreement_flags", {
+	await appendRows(trx, "agreement_flags", {
 		chain: ["text", chain],
 		address: ["text", events.map((e) => e.account)],
 		block_number: ["int8", events.map((e) => e.block)],

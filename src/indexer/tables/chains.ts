@@ -97,6 +97,12 @@ export async function tryLeadership(db: Db | Trx, chain: string): Promise<boolea
 	return rows[0]?.locked === true;
 }
 
+/** True when the chain's cursor is below the finalized block its last write recorded: a backfill is under way. */
+export async function isBackfilling(trx: Trx, chain: string): Promise<boolean> {
+	const row = await trx.selectFrom("chains").select(["indexed_block", "finalized_block"]).where("chain", "=", chain).executeTakeFirst();
+	return row?.finalized_block != null && row.indexed_block < row.finalized_block;
+}
+
 /** Moves the cursor from `from` to `to`, or throws `CursorMovedError` if it is not at `from`. */
 export async function moveCursor(trx: Trx, chain: string, from: Cursor, to: LightBlock, head: bigint, finalized: bigint): Promise<void> {
 	const result = await trx

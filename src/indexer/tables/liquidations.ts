@@ -1,12 +1,12 @@
 /** `liquidations`: the token's AgreementLiquidatedV2 logs. */
 import { sql } from "kysely";
+import { appendRows } from "../../db/copy.ts";
 import type { Trx } from "../../db/database.ts";
-import { insertUnnest } from "../../db/unnest.ts";
 import type { LiquidationEvent } from "../events.ts";
 import { logColumns } from "./log-columns.ts";
 
 export async function applyLiquidations(trx: Trx, chain: string, events: LiquidationEvent[]): Promise<void> {
-	await insertUnnest(trx, "liquidations", {
+	await appendRows(trx, "liquidations", {
 		...logColumns(chain, events),
 		agreement_class: ["text", events.map((e) => e.agreementClass)],
 		liquidator: ["text", events.map((e) => e.liquidator)],

@@ -4,6 +4,7 @@
  * before each unfinalized block, to put back on a reorg).
  */
 import { type Selectable, sql } from "kysely";
+import { appendRows } from "../../db/copy.ts";
 import type { Trx } from "../../db/database.ts";
 import type { FlowsTable, StreamAccountsTable, StreamAccountUndoTable } from "../../db/schema.ts";
 import { insertUnnest, setExcluded, unnestAs } from "../../db/unnest.ts";
@@ -28,7 +29,7 @@ export async function applyStreams(trx: Trx, chain: string, events: FlowEvent[],
 	);
 	if (undoable) await writeUndoImages(trx, chain, events[0]?.block ?? 0n, addresses, accounts);
 	const updates = applyFlowEvents(events, accounts, flows);
-	await insertUnnest(trx, "flow_updates", {
+	await appendRows(trx, "flow_updates", {
 		...logColumns(chain, updates),
 		sender: ["text", updates.map((u) => u.sender)],
 		receiver: ["text", updates.map((u) => u.receiver)],

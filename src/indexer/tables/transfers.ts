@@ -3,6 +3,7 @@
  * sum per account: written together, undone together.
  */
 import { sql } from "kysely";
+import { appendRows } from "../../db/copy.ts";
 import type { Trx } from "../../db/database.ts";
 import { insertUnnest } from "../../db/unnest.ts";
 import { ZERO_ADDRESS } from "../../lib/address.ts";
@@ -13,7 +14,7 @@ export type Transfer = LogPosition & { from: string; to: string; value: bigint }
 
 /** Writes the transfers and adds them to the balances of both sides (never the zero address). Returns the accounts credited or debited. */
 export async function applyTransfers(trx: Trx, chain: string, transfers: Transfer[]): Promise<string[]> {
-	await insertUnnest(trx, "transfers", {
+	await appendRows(trx, "transfers", {
 		...logColumns(chain, transfers),
 		from_address: ["text", transfers.map((t) => t.from)],
 		to_address: ["text", transfers.map((t) => t.to)],
