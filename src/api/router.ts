@@ -47,7 +47,7 @@ export function createRouteDeps(ctx: ApiContext, fresh: Freshness): RouteDeps {
 		now: ctx.now ?? wallClock,
 		chains,
 		streamChains: ctx.config.chains.filter((c) => c.cfa !== null).map((c) => c.name),
-		readers: createAccountReaders(ctx.db, chains),
+		readers: createAccountReaders(ctx.db, chains, ctx.accountCache),
 		evaluate: (inputs, now) =>
 			computeEntitlement(inputs, {
 				now,
