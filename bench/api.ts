@@ -26,6 +26,7 @@ import { type Db, openDatabase } from "../src/db/database.ts";
 import { recomputeEntitlements } from "../src/entitlements/recompute.ts";
 import { createMetrics } from "../src/lib/metrics.ts";
 import { getDefaultPricing, getDefaultSettings } from "../src/pricing/index.ts";
+import { startAccountCache } from "../src/runtime/account-cache.ts";
 import { addr as account, COMMUNITY, testConfig, WEI } from "../test/api/helpers.ts";
 import { createTestDatabase } from "../test/helpers/database.ts";
 
@@ -53,7 +54,7 @@ const autocannon = createRequire(import.meta.url)("autocannon") as (options: Rec
 
 /** The test configuration (ETH, AVAX, BASE) on the bench database, with access logs off. */
 export function benchConfig(databaseUrl: string): Config {
-	return testConfig({ databaseUrl, logLevel: "warn", staleAfterSeconds: 3_600 });
+	return testConfig({ databaseUrl, logLevel: "warn", staleAfterSeconds: 3_600, accountCacheEntries: 20_000 });
 }
 
 /** Fills the index with a realistic state, in bulk. */
@@ -114,8 +115,11 @@ export async function computeEntitlements(db: Db, config: Config): Promise<void>
 async function serve(databaseUrl: string): Promise<void> {
 	const database = await openDatabase({ databaseUrl, poolSize: 16 });
 	const config = benchConfig(databaseUrl);
-	const ctx = { config, db: database.db, pricing: getDefaultPricing(), settings: getDefaultSettings(), queue: null };
-	const app = createApp({ ...ctx, logger: pino({ level: config.logLevel }), metrics: createMetrics() });
+	const logger = pino({ level: config.logLevel });
+	// BENCH_ACCOUNT_CACHE=0: every request reads the database (the cache's baseline).
+	const accountCache = process.env.BENCH_ACCOUNT_CACHE === "0" ? undefined : startAccountCache(config, database, logger);
+	const ctx = { config, db: database.db, pricing: getDefaultPricing(), settings: getDefaultSettings(), queue: null, accountCache };
+	const app = createApp({ ...ctx, logger, metrics: createMetrics() });
 	const trivial = new Hono();
 	trivial.get("/trivial", (c) => c.json({ ok: true }));
 	// CPU time of this process, so the harness reports server CPU per request (robust to a busy machine).

@@ -20,6 +20,8 @@ export type AccountCacheOptions<V> = {
 	expiresAtMs?: (value: V) => number | null;
 	/** Epoch ms. Default: `Date.now`. */
 	now?: () => number;
+	/** Told of each lookup, found (`true`) or not. */
+	onLookup?: (hit: boolean) => void;
 };
 
 type Entry<V> = { value: V; since: number; expiresAt: number | null };
@@ -41,12 +43,14 @@ export function createAccountCache<V>(changes: AccountChanges, options: AccountC
 
 	return {
 		get(address) {
-			if (!changes.live) return undefined;
-			const entry = entries.get(address);
-			if (entry === undefined) return undefined;
-			entries.delete(address);
-			if (entry.expiresAt !== null && now() >= entry.expiresAt) return undefined;
+			const entry = changes.live ? entries.get(address) : undefined;
+			if (entry !== undefined) entries.delete(address);
+			if (entry === undefined || (entry.expiresAt !== null && now() >= entry.expiresAt)) {
+				options.onLookup?.(false);
+				return undefined;
+			}
 			entries.set(address, entry);
+			options.onLookup?.(true);
 			return { value: entry.value, since: entry.since };
 		},
 		loading(loadMany) {

@@ -1,13 +1,10 @@
-import { createAccountChanges } from "../api/account-changes.ts";
 import { createApp } from "../api/app.ts";
-import type { AccountCacheConfig } from "../api/queries/account-inputs.ts";
 import { startServer } from "../api/server.ts";
 import type { Config } from "../config/env.ts";
-import { type Database, openDatabase } from "../db/database.ts";
-import { listenToChannel } from "../db/listen.ts";
+import { openDatabase } from "../db/database.ts";
 import { migrate } from "../db/migrate.ts";
 import type { RecomputeDeps } from "../entitlements/recompute.ts";
-import { describeError, PermanentError } from "../lib/errors.ts";
+import { PermanentError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createMetrics } from "../lib/metrics.ts";
 import { sleep } from "../lib/sleep.ts";
@@ -16,6 +13,7 @@ import { observeQueueDepths, startJobSystem } from "../queue/job-system.ts";
 import type { JobQueue, Processors } from "../queue/jobs.ts";
 import { startOutboxDrainer } from "../queue/outbox.ts";
 import type { WebhookDeliveryOptions } from "../webhooks/deliver.ts";
+import { startAccountCache } from "./account-cache.ts";
 import { fanOutOnAggregateChange, loadAggregates } from "./aggregates.ts";
 import { checkChainIds } from "./check-chains.ts";
 import { watchDatabase } from "./database-watch.ts";
@@ -23,7 +21,7 @@ import { startFeed } from "./feed.ts";
 import { holdLocalJobsLock } from "./local-jobs-lock.ts";
 import { startMetricsServer } from "./metrics-server.ts";
 import { checkChainSet, readInstallationId, recordChainSet } from "./service-state.ts";
-import { createShutdown, type Shutdown } from "./shutdown.ts";
+import { createShutdown } from "./shutdown.ts";
 import { startWatchers } from "./watch.ts";
 
 export const ROLES = ["migrate", "watch", "work", "serve", "all", "demo"] as const;
@@ -128,7 +126,8 @@ export async function startRole(
 		}
 		let url: string | null = null;
 		if (role === "serve" || role === "all") {
-			const accountCache = startAccountCache(config, database, logger, shutdown);
+			const accountCache = startAccountCache(config, database, logger);
+			if (accountCache) shutdown.add("account cache listener", () => accountCache.close());
 			const app = createApp({ config, db: database.db, ...aggregates, queue: jobs.queue, logger, metrics, accountCache });
 			const server = await startServer(app, { host: config.host, port: config.port });
 			shutdown.add("api server", () => server.close());
@@ -157,32 +156,6 @@ export async function startRole(
 		await shutdown.run();
 		throw error;
 	}
-}
-
-/**
- * The API's cache of account inputs, fed by the `account_inputs` notifications on a connection of
- * its own; none on PGlite (one process, no replica to keep in step, and no round trip to save)
- * or with `ACCOUNT_CACHE_ENTRIES=0`.
- */
-function startAccountCache(config: Config, database: Database, logger: Logger, shutdown: Shutdown): AccountCacheConfig | undefined {
-	if (database.kind !== "postgres" || !config.databaseUrl || config.accountCacheEntries === 0) return undefined;
-	const changes = createAccountChanges();
-	const listener = listenToChannel(
-		{ databaseUrl: config.databaseUrl, channel: "account_inputs", applicationName: "aleph-oracle serve (cache)" },
-		{
-			onNotification: (payload) => changes.notified(payload),
-			onListening: () => {
-				changes.connected();
-				logger.debug("Listening for account changes: the account cache is on");
-			},
-			onLost: (error) => {
-				changes.disconnected();
-				logger.warn({ err: describeError(error) }, "Lost the account change notifications: the account cache is off until they resume");
-			},
-		},
-	);
-	shutdown.add("account cache listener", () => listener.close());
-	return { changes, maxEntries: config.accountCacheEntries };
 }
 
 /** Resolves once Redis answers; throws after {@link REDIS_START_WAIT_MS}. */

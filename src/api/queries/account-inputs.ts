@@ -17,17 +17,28 @@ export type AccountReaders = {
 /** The cache of account inputs: the change notifications of this process, and its size per reader. */
 export type AccountCacheConfig = { changes: AccountChanges; maxEntries: number };
 
+/** Counts the lookups of one reader's cache. */
+export type CacheLookups = (reader: "live" | "stored", hit: boolean) => void;
+
 /**
  * Creates the batched readers of one app; with `cache`, each serves the accounts no commit
  * changed since they were read from memory (see `createAccountCache`).
  */
-export function createAccountReaders(db: Db, chains: string[], cache?: AccountCacheConfig): AccountReaders {
+export function createAccountReaders(db: Db, chains: string[], cache?: AccountCacheConfig, lookups?: CacheLookups): AccountReaders {
 	const live = (addresses: string[]) => loadEntitlementInputsMany(db, addresses, chains);
 	const stored = (addresses: string[]) => readStoredInputsMany(db, addresses, chains);
 	if (!cache || cache.maxEntries === 0) return { live: createBatcher(live), stored: createBatcher(stored) };
 	const { changes, maxEntries } = cache;
-	const liveCache = createAccountCache<EntitlementInputs>(changes, { maxEntries, expiresAtMs: firstLotExpiry });
-	const storedCache = createAccountCache<StoredInputs>(changes, { maxEntries, expiresAtMs: (s) => firstLotExpiry(s.inputs) });
+	const liveCache = createAccountCache<EntitlementInputs>(changes, {
+		maxEntries,
+		expiresAtMs: firstLotExpiry,
+		onLookup: lookups && ((hit) => lookups("live", hit)),
+	});
+	const storedCache = createAccountCache<StoredInputs>(changes, {
+		maxEntries,
+		expiresAtMs: (s) => firstLotExpiry(s.inputs),
+		onLookup: lookups && ((hit) => lookups("stored", hit)),
+	});
 	return {
 		live: cached(liveCache, createBatcher(liveCache.loading(live)), (hit) => withCursors(hit, changes)),
 		stored: cached(storedCache, createBatcher(storedCache.loading(stored)), (hit) =>
