@@ -8,10 +8,10 @@ import { PermanentError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createMetrics } from "../lib/metrics.ts";
 import { sleep } from "../lib/sleep.ts";
-import { queuePrefix, redisAddress } from "../queue/bull.ts";
 import { observeQueueDepths, startJobSystem } from "../queue/job-system.ts";
 import type { JobQueue, Processors } from "../queue/jobs.ts";
 import { startOutboxDrainer } from "../queue/outbox.ts";
+import { queuePrefix, redisAddress } from "../queue/redis-names.ts";
 import type { WebhookDeliveryOptions } from "../webhooks/deliver.ts";
 import { startAccountCache } from "./account-cache.ts";
 import { fanOutOnAggregateChange, loadAggregates } from "./aggregates.ts";
@@ -80,7 +80,7 @@ export async function startRole(
 			failures.push(lock.lost);
 		}
 		const metrics = createMetrics();
-		const jobs = startJobSystem({
+		const jobs = await startJobSystem({
 			redisUrl: config.redisUrl,
 			prefix: queuePrefix(await readInstallationId(database.db)),
 			workers: runsWorkers,
