@@ -9,6 +9,10 @@
  * bodies on POST /api/v0/price/estimate (no index read: can-pay's ceiling), GET
  * /v1/accounts/{address} (varied addresses) and the trivial route.
  *
+ * The server runs with the account cache (migration 0009's notifications on a LISTEN connection);
+ * BENCH_ACCOUNT_CACHE=0 turns it off. During can-pay's fixed-rate run, commits that change an
+ * account measure the notification window (COMMIT returned → notification received).
+ *
  * Run: `npx tsx bench/api.ts` (BENCH_SECONDS: duration of each run, default 5; BENCH_PROFILE=<dir>:
  * write a CPU profile of the server there; BENCH_ONLY=canPay|estimate|accounts: that target and the trivial one).
  */
@@ -18,6 +22,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Hono } from "hono";
 import { sql } from "kysely";
+import pg from "pg";
 import { pino } from "pino";
 import { createApp } from "../src/api/app.ts";
 import { startServer } from "../src/api/server.ts";
@@ -194,6 +199,39 @@ async function load(target: Target, cpuUrl: string, seconds: number, rate?: numb
 	return { ...result, cpuMicros: ((await cpu()) - before) / result.requests.total };
 }
 
+/**
+ * Commits that change one account's balance (the notifications the API's cache evicts on), one
+ * every 20 ms for `seconds`, and the time from each COMMIT returning to its notification reaching a
+ * LISTEN connection of this process (whose event loop also runs the load generator): the window in
+ * which another API process may still answer from before the commit. Milliseconds.
+ */
+async function notificationWindow(databaseUrl: string, seconds: number) {
+	const listener = new pg.Client({ connectionString: databaseUrl });
+	const writer = new pg.Client({ connectionString: databaseUrl });
+	await Promise.all([listener.connect(), writer.connect()]);
+	const waiting = new Map<string, (at: number) => void>();
+	listener.on("notification", (n) => waiting.get(n.payload ?? "")?.(performance.now()));
+	await listener.query("LISTEN account_inputs");
+	const windows: number[] = [];
+	const end = performance.now() + seconds * 1000;
+	for (let i = 0; performance.now() < end; i++) {
+		const address = account(ACCOUNTS + 1 + (i % 1000));
+		const received = new Promise<number>((resolve) => waiting.set(`a|${address}`, resolve));
+		await writer.query(
+			"insert into balances (chain, address, amount) values ('BASE', $1, 1) on conflict (chain, address) do update set amount = balances.amount + 1",
+			[address],
+		);
+		const committed = performance.now();
+		windows.push((await received) - committed);
+		waiting.delete(`a|${address}`);
+		await new Promise((r) => setTimeout(r, 20));
+	}
+	await Promise.all([listener.end(), writer.end()]);
+	const sorted = windows.sort((x, y) => x - y);
+	const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0) * 100) / 100;
+	return { commits: sorted.length, p50: at(0.5), p99: at(0.99), max: at(1) };
+}
+
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
 
 /** Runs the benchmark and returns its numbers. */
@@ -250,7 +288,16 @@ export async function runApiBench(): Promise<Record<string, number | string>> {
 			if (name !== "trivial") results[`${name}Ratio`] = Math.round((median(r.rps) / trivial) * 100) / 100;
 		}
 		for (const target of targets) {
+			// During can-pay's fixed-rate run: how long after a writer's COMMIT returns a listener has its notification.
+			const window = target.name === "canPay" ? notificationWindow(database.url, seconds * 2) : null;
 			const fixed = await load(target, servers.trivial, seconds * 2, FIXED_RATE);
+			if (window) {
+				const w = await window;
+				results.notifyCommits = w.commits;
+				results.notifyWindowP50Ms = w.p50;
+				results.notifyWindowP99Ms = w.p99;
+				results.notifyWindowMaxMs = w.max;
+			}
 			results[`${target.name}P50AtFixedRateMs`] = fixed.latency.p50;
 			results[`${target.name}P99AtFixedRateMs`] = fixed.latency.p99;
 		}
