@@ -222,7 +222,8 @@ async function notificationWindow(databaseUrl: string, seconds: number) {
 			[address],
 		);
 		const committed = performance.now();
-		windows.push((await received) - committed);
+		// Often delivered before the COMMIT reply is read: no window then.
+		windows.push(Math.max(0, (await received) - committed));
 		waiting.delete(`a|${address}`);
 		await new Promise((r) => setTimeout(r, 20));
 	}
