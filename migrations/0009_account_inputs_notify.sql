@@ -86,7 +86,11 @@ BEGIN
 	RETURN NULL;
 END $$;
 
-CREATE TRIGGER chains_notify AFTER INSERT OR UPDATE OR DELETE ON chains FOR EACH ROW EXECUTE FUNCTION notify_chain_cursor();
+-- Deferred to the commit, so a cursor comes after the account notifications of its transaction (the
+-- indexer moves the cursor first): a process never takes the new block for an account still cached
+-- at the old state.
+CREATE CONSTRAINT TRIGGER chains_notify AFTER INSERT OR UPDATE OR DELETE ON chains DEFERRABLE INITIALLY DEFERRED
+	FOR EACH ROW EXECUTE FUNCTION notify_chain_cursor();
 CREATE TRIGGER chains_notify_truncate AFTER TRUNCATE ON chains FOR EACH STATEMENT EXECUTE FUNCTION notify_chain_cursor();
 
 -- Whether the credit ledger is backfilled (`exists (… synced_at is not null)`), read with every account.
