@@ -8,6 +8,8 @@ export type CacheHit<V> = { value: V; since: number };
 export type AccountCache<V> = {
 	/** The cached value of `address`, if any, current and not expired. */
 	get(address: string): CacheHit<V> | undefined;
+	/** Whether `address` has an entry (a miss is counted as a lookup; `get` counts the hit). */
+	has(address: string): boolean;
 	/** `loadMany` that caches what it loads, for each address no change may have touched since the read started. */
 	loading(loadMany: LoadMany<string, V>): LoadMany<string, V>;
 	readonly size: number;
@@ -52,6 +54,11 @@ export function createAccountCache<V>(changes: AccountChanges, options: AccountC
 			entries.set(address, entry);
 			options.onLookup?.(true);
 			return { value: entry.value, since: entry.since };
+		},
+		has(address) {
+			const found = changes.live && entries.has(address);
+			if (!found) options.onLookup?.(false);
+			return found;
 		},
 		loading(loadMany) {
 			return async (addresses) => {

@@ -18,6 +18,12 @@ export type AccountChanges = {
 	cursorsSince(since: number): Map<string, bigint>;
 	/** Calls `listener` with each change (and with `all` on a connection lost or (re)established). */
 	subscribe(listener: (change: AccountChange) => void): void;
+	/**
+	 * Resolves once every notification of the commits that returned before the call has been
+	 * received (a round trip on the listening connection, shared by the calls of one turn;
+	 * immediately when no round trip was given). Rejects when not listening.
+	 */
+	caughtUp(): Promise<void>;
 	/** Marks a read as running from `generation()` until `end()`, so its changes are kept until then. */
 	beginRead(): { since: number; end(): void };
 	/** A change this process committed: its accounts are evicted at once, before the notification comes back. */
@@ -40,8 +46,11 @@ export function parseAccountChange(payload: string): AccountChange {
 
 type Logged = { generation: number; change: AccountChange };
 
-/** Creates the change log of one process; not live until `connected()`. */
-export function createAccountChanges(): AccountChanges {
+/**
+ * Creates the change log of one process; not live until `connected()`. `roundTrip` is a query on
+ * the listening connection (see `caughtUp`).
+ */
+export function createAccountChanges(options: { roundTrip?: () => Promise<void> } = {}): AccountChanges {
 	let live = false;
 	let generation = 0;
 	let lostAt = 0;
@@ -50,6 +59,18 @@ export function createAccountChanges(): AccountChanges {
 	const reads = new Map<number, number>();
 	const cursors = new Map<string, { block: bigint; generation: number }>();
 	const listeners: ((change: AccountChange) => void)[] = [];
+	// A call joins the next round trip, never the one in flight: that one may have been sent before
+	// the commit the caller must see.
+	let running: Promise<void> | null = null;
+	let next: Promise<void> | null = null;
+	const roundTrip = options.roundTrip;
+	const start = (trip: () => Promise<void>) => {
+		const p = trip().finally(() => {
+			if (running === p) running = null;
+		});
+		running = p;
+		return p;
+	};
 
 	function record(change: AccountChange) {
 		generation++;
@@ -88,6 +109,17 @@ export function createAccountChanges(): AccountChanges {
 		},
 		subscribe(listener) {
 			listeners.push(listener);
+		},
+		caughtUp() {
+			if (!roundTrip) return Promise.resolve();
+			if (!running) return start(roundTrip);
+			next ??= running
+				.catch(() => {})
+				.then(() => {
+					next = null;
+					return start(roundTrip);
+				});
+			return next;
 		},
 		beginRead() {
 			const since = generation;

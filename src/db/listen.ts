@@ -10,7 +10,15 @@ export type ChannelHandlers = {
 	onLost(error: unknown): void;
 };
 
-export type ChannelListener = { close(): Promise<void> };
+export type ChannelListener = {
+	/**
+	 * One round trip on the listening connection: when it resolves, every notification of a
+	 * transaction that committed before it was sent has been handed to `onNotification` (Postgres
+	 * sends pending notifications before it reports a query done). Rejects when not connected.
+	 */
+	roundTrip(): Promise<void>;
+	close(): Promise<void>;
+};
 
 /**
  * LISTENs on `channel` on a connection of its own (not the pool's: a pooled client is shared and
@@ -60,6 +68,11 @@ export function listenToChannel(
 
 	void connect();
 	return {
+		async roundTrip() {
+			const c = client;
+			if (!c) throw new Error("not listening");
+			await c.query("SELECT 1");
+		},
 		async close() {
 			closed = true;
 			if (timer) clearTimeout(timer);

@@ -20,7 +20,7 @@ export function startAccountCache(
 	logger: Logger,
 ): (AccountCacheConfig & { close(): Promise<void> }) | undefined {
 	if (database.kind !== "postgres" || !config.databaseUrl || config.accountCacheEntries === 0) return undefined;
-	const changes = createAccountChanges();
+	const changes = createAccountChanges({ roundTrip: () => listener.roundTrip() });
 	const listener = listenToChannel(
 		{ databaseUrl: config.databaseUrl, channel: ACCOUNT_INPUTS_CHANNEL, applicationName: "aleph-oracle account cache" },
 		{

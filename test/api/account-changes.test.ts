@@ -128,6 +128,29 @@ describe("createAccountChanges()", () => {
 		expect(changes.cursorsSince(since)).toEqual(new Map([["AVAX", 21n]]));
 	});
 
+	it("caughtUp() joins the next round trip, never the one in flight", async () => {
+		const trips: (() => void)[] = [];
+		const changes = createAccountChanges({ roundTrip: () => new Promise<void>((resolve) => trips.push(resolve)) });
+		changes.connected();
+		let first = false;
+		let second = false;
+		void changes.caughtUp().then(() => {
+			first = true;
+		});
+		void changes.caughtUp().then(() => {
+			second = true;
+		});
+		expect(trips.length).toBe(1);
+		trips[0]?.();
+		await new Promise((r) => setTimeout(r, 0));
+		expect(first).toBe(true);
+		expect(second).toBe(false);
+		expect(trips.length).toBe(2);
+		trips[1]?.();
+		await new Promise((r) => setTimeout(r, 0));
+		expect(second).toBe(true);
+	});
+
 	it("a change this process committed evicts at once", async () => {
 		const changes = liveChanges();
 		const cache = createAccountCache<string>(changes, { maxEntries: 10 });

@@ -40,8 +40,8 @@ export function createAccountReaders(db: Db, chains: string[], cache?: AccountCa
 		onLookup: lookups && ((hit) => lookups("stored", hit)),
 	});
 	return {
-		live: cached(liveCache, createBatcher(liveCache.loading(live)), (hit) => withCursors(hit, changes)),
-		stored: cached(storedCache, createBatcher(storedCache.loading(stored)), (hit) =>
+		live: cached(changes, liveCache, createBatcher(liveCache.loading(live)), (hit) => withCursors(hit, changes)),
+		stored: cached(changes, storedCache, createBatcher(storedCache.loading(stored)), (hit) =>
 			hit.value.source === "live"
 				? { ...hit.value, inputs: withCursors({ value: hit.value.inputs, since: hit.since }, changes) }
 				: hit.value,
@@ -49,11 +49,26 @@ export function createAccountReaders(db: Db, chains: string[], cache?: AccountCa
 	};
 }
 
-function cached<V>(cache: AccountCache<V>, batcher: Batcher<string, V>, serve: (hit: CacheHit<V>) => V): Batcher<string, V> {
+/**
+ * A cached account is served once the notifications of every commit that returned before the
+ * request have arrived (`caughtUp`: one round trip on the listening connection per turn, not the
+ * inputs' statement), so a request that starts after a writer's COMMIT returned answers with it.
+ */
+function cached<V>(
+	changes: AccountChanges,
+	cache: AccountCache<V>,
+	batcher: Batcher<string, V>,
+	serve: (hit: CacheHit<V>) => V,
+): Batcher<string, V> {
 	return {
-		load(address) {
-			const hit = cache.get(address);
-			return hit ? Promise.resolve(serve(hit)) : batcher.load(address);
+		async load(address) {
+			if (!cache.has(address)) return batcher.load(address);
+			const caughtUp = await changes.caughtUp().then(
+				() => true,
+				() => false,
+			);
+			const hit = caughtUp ? cache.get(address) : undefined;
+			return hit ? serve(hit) : batcher.load(address);
 		},
 	};
 }
