@@ -60,7 +60,6 @@ await esbuild.build({
 	// dev dependencies (only the demo needs them).
 	external: [...KEEP_EXTERNAL, ...Object.keys(manifest.devDependencies ?? {})],
 	sourcemap: "linked",
-	minify: true,
 	// Bundled CommonJS packages (ioredis) require Node's modules: give them a require.
 	banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
 	logLevel: "warning",
