@@ -111,7 +111,9 @@ export async function seedScale(db: Db, n: number): Promise<void> {
 			from ${senders}`.execute(db);
 		await sql`insert into stream_accounts (chain, address, streamed, net_flow_rate, deposit, owed_deposit, updated_at, updated_block)
 			select ${chain}, sender, 0, -sum(flow_rate), sum(deposit), 0, ${hour}, 900 from flows where chain = ${chain} group by sender
-			union all select ${chain}, receiver, 0, sum(flow_rate), 0, 0, ${hour}, 900 from flows where chain = ${chain} group by receiver`.execute(db);
+			union all select ${chain}, receiver, 0, sum(flow_rate), 0, 0, ${hour}, 900 from flows where chain = ${chain} group by receiver`.execute(
+			db,
+		);
 	}
 	// Every 1000th AVAX account was touched by another agreement: flagged, with two reconciliations.
 	await sql`insert into agreement_flags (chain, address, block_number, log_index, agreement_class)
@@ -217,12 +219,7 @@ async function timeGet(url: string, runs: number): Promise<{ ms: number; bytes: 
 	return { ms: Math.round((times[Math.floor(times.length / 2)] ?? 0) * 10) / 10, bytes };
 }
 
-async function load(
-	url: string,
-	request: () => Record<string, unknown>,
-	seconds: number,
-	rate?: number,
-): Promise<AutocannonResult> {
+async function load(url: string, request: () => Record<string, unknown>, seconds: number, rate?: number): Promise<AutocannonResult> {
 	const result = await autocannon({
 		url,
 		connections: rate ? 8 : 16,
@@ -383,7 +380,9 @@ export function formatTable(results: SizeResult[]): string {
 		}),
 	]);
 	const widths = header.map((_, c) => Math.max(...[header, ...rows].map((row) => (row[c] ?? "").length)));
-	return [header, ...rows].map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join("  ")).join("\n");
+	return [header, ...rows]
+		.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join("  "))
+		.join("\n");
 }
 
 /** Runs every size; returns the table's cells (flattened) for `npm run bench`. */

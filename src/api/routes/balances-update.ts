@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { TypedResponse } from "hono";
 import { formatAleph } from "../../lib/amounts.ts";
 import { display } from "../format.ts";
-import { listAvailableBalances } from "../queries/available-balances.ts";
+import { availableBalanceBatches } from "../queries/available-balances.ts";
 import { createRouter, type RouteDeps } from "../router.ts";
 import { chainSchema, errorResponses, json } from "../schemas/common.ts";
 
@@ -39,20 +40,40 @@ export function balancesUpdateRoutes(deps: RouteDeps) {
 			const { chain } = c.req.valid("param");
 			const heightChain = chains.includes("ETH") ? "ETH" : chain;
 			const rows = await fresh.assertFresh([...new Set([chain, heightChain])]);
-			const balances = await listAvailableBalances(ctx.db, chain, now());
-			const cursor = rows.get(heightChain);
-			return c.json(
-				{
-					chain,
-					main_height: Number(cursor?.indexed_block ?? 0n),
-					height_chain: heightChain,
-					balances: Object.fromEntries(balances.map((b) => [display(b.address), Number(formatAleph(b.amount))])),
-					platform: `ALEPH_${chain}`,
-					token_symbol: "ALEPH" as const,
-					token_contract: display(rows.get(chain)?.token ?? ""),
+			// Written as it is read (one batch of rows in memory at a time, whatever the number of
+			// accounts), byte for byte what JSON.stringify of the whole object gives.
+			const batches = availableBalanceBatches(ctx.db, chain, now());
+			const first = await batches.next();
+			const head = `{"chain":${JSON.stringify(chain)},"main_height":${Number(rows.get(heightChain)?.indexed_block ?? 0n)},"height_chain":${JSON.stringify(heightChain)},"balances":{`;
+			const tail = `},"platform":${JSON.stringify(`ALEPH_${chain}`)},"token_symbol":"ALEPH","token_contract":${JSON.stringify(display(rows.get(chain)?.token ?? ""))}}`;
+			let separator = "";
+			const entries = (batch: { address: string; amount: bigint }[]) => {
+				let out = "";
+				for (const b of batch) {
+					out += `${separator}${JSON.stringify(display(b.address))}:${JSON.stringify(Number(formatAleph(b.amount)))}`;
+					separator = ",";
+				}
+				return out;
+			};
+			const encoder = new TextEncoder();
+			let pending: IteratorResult<{ address: string; amount: bigint }[], void> | null = first;
+			const body = new ReadableStream<Uint8Array>({
+				start(controller) {
+					controller.enqueue(encoder.encode(head));
 				},
-				200,
-			);
+				async pull(controller) {
+					const next = pending ?? (await batches.next());
+					pending = null;
+					if (next.done) {
+						controller.enqueue(encoder.encode(tail));
+						controller.close();
+					} else controller.enqueue(encoder.encode(entries(next.value)));
+				},
+				async cancel() {
+					await batches.return();
+				},
+			});
+			return c.body(body, 200, { "content-type": "application/json" }) as unknown as TypedResponse<never, 200, "json">;
 		},
 	);
 	return app;
