@@ -22,7 +22,7 @@
  * unless BENCH_SCALE_SIZES says otherwise (the 1M size takes several minutes).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { loadavg } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -249,7 +249,7 @@ function canPayBody(n: number): string {
 	return JSON.stringify({ message: { type: "INSTANCE", sender: owner, time: 1_740_000_000, content } });
 }
 
-type SizeResult = Record<string, number>;
+type SizeResult = Record<string, number> & { accounts: number };
 
 /** Fills, measures and drops one database of `n` accounts. */
 async function runSize(n: number, seconds: number): Promise<SizeResult> {
@@ -288,6 +288,7 @@ async function runSize(n: number, seconds: number): Promise<SizeResult> {
 		r.balancesUpdateMs = update.ms;
 		r.balancesUpdateMb = Math.round(update.bytes / 1e5) / 10;
 		r.serverPeakRssMb = peakRssMb(child.pid as number);
+		r.balancesUpdateRssMb = Math.max(1, r.serverPeakRssMb - r.serverRssBeforeMb);
 
 		const randomAccount = () => ({ method: "GET", path: `/v1/accounts/${account(1 + Math.floor(Math.random() * n))}` });
 		const json = { "content-type": "application/json" };
@@ -354,6 +355,7 @@ const COLUMNS: [key: string, label: string][] = [
 	["balancesUpdateMb", "balances-update ETH (MB)"],
 	["serverRssBeforeMb", "API RSS before it (MB)"],
 	["serverPeakRssMb", "API peak RSS after it (MB)"],
+	["balancesUpdateRssMb", "RSS growth during it (MB, min 1)"],
 	["accountsRps", "accounts (req/s)"],
 	["accountsP50Ms", `accounts p50 at ${FIXED_RATE}/s (ms)`],
 	["accountsP99Ms", `accounts p99 at ${FIXED_RATE}/s (ms)`],
@@ -385,6 +387,70 @@ export function formatTable(results: SizeResult[]): string {
 		.join("\n");
 }
 
+/** Series of the growth chart: a metric, its label and colour. */
+const CHART_SERIES: [key: string, label: string, colour: string][] = [
+	["sweepS", "sweep of every entitlement", "#1f77b4"],
+	["balancesUpdateMs", "balances-update ETH", "#ff7f0e"],
+	["holdersFirstMs", "holders, first page", "#2ca02c"],
+	["holdersDeepMs", "holders, page at N/2", "#98df8a"],
+	["accountsP50Ms", "accounts p50", "#9467bd"],
+	["canPayP50Ms", "can-pay p50", "#8c564b"],
+	["balancesUpdateRssMb", "balances-update RSS growth", "#d62728"],
+	["migrateNoopMs", "migrate (nothing to apply)", "#7f7f7f"],
+];
+
+/**
+ * An SVG chart of the growth: for each metric its value divided by its value at the smallest size,
+ * against the number of accounts, both on log scales, with "flat" and "linear" for reference.
+ */
+export function growthChartSvg(results: SizeResult[]): string {
+	const [width, height, left, right, top, bottom] = [760, 420, 60, 250, 30, 50];
+	const sizes = results.map((r) => r.accounts);
+	const x0 = Math.log10(Math.min(...sizes));
+	const x1 = Math.log10(Math.max(...sizes));
+	const span = Math.max(x1 - x0, 1);
+	const yMax = span + 0.5;
+	const yMin = -0.5;
+	const px = (n: number) => left + ((Math.log10(n) - x0) / span) * (width - left - right);
+	const py = (factor: number) => top + ((yMax - Math.log10(Math.max(factor, 10 ** yMin))) / (yMax - yMin)) * (height - top - bottom);
+	const out: string[] = [
+		`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+		`<rect width="${width}" height="${height}" fill="white"/>`,
+		`<text x="${left}" y="18" font-size="14">Cost relative to ${sizes[0]} accounts (log–log)</text>`,
+	];
+	for (let e = Math.ceil(yMin); e <= Math.floor(yMax); e++) {
+		out.push(`<line x1="${left}" x2="${width - right}" y1="${py(10 ** e)}" y2="${py(10 ** e)}" stroke="#ddd"/>`);
+		out.push(`<text x="${left - 6}" y="${py(10 ** e) + 4}" text-anchor="end">×${10 ** e}</text>`);
+	}
+	for (const n of sizes) {
+		out.push(`<line x1="${px(n)}" x2="${px(n)}" y1="${top}" y2="${height - bottom}" stroke="#ddd"/>`);
+		out.push(`<text x="${px(n)}" y="${height - bottom + 16}" text-anchor="middle">${n.toLocaleString("en")}</text>`);
+	}
+	out.push(`<text x="${(left + width - right) / 2}" y="${height - 12}" text-anchor="middle">accounts (10 × as many transfers)</text>`);
+	const first = sizes[0] as number;
+	const last = sizes.at(-1) as number;
+	const reference = (factor: (n: number) => number, label: string) => {
+		out.push(`<line x1="${px(first)}" y1="${py(1)}" x2="${px(last)}" y2="${py(factor(last))}" stroke="#999" stroke-dasharray="5,4"/>`);
+		out.push(`<text x="${px(last) + 4}" y="${py(factor(last)) + 4}" fill="#777">${label}</text>`);
+	};
+	reference(() => 1, "flat");
+	reference((n) => n / first, "linear");
+	CHART_SERIES.forEach(([key, label, colour], i) => {
+		const base = results[0]?.[key];
+		const points = results
+			.filter((r) => base && r[key] !== undefined)
+			.map((r) => [px(r.accounts), py((r[key] as number) / (base as number))]);
+		if (points.length === 0) return;
+		out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${points.map((p) => p.join(",")).join(" ")}"/>`);
+		for (const [x, y] of points) out.push(`<circle cx="${x}" cy="${y}" r="3" fill="${colour}"/>`);
+		const ly = top + 10 + i * 20;
+		out.push(`<line x1="${width - right + 60}" x2="${width - right + 80}" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="2"/>`);
+		out.push(`<text x="${width - right + 86}" y="${ly + 4}">${label}</text>`);
+	});
+	out.push("</svg>");
+	return `${out.join("\n")}\n`;
+}
+
 /** Runs every size; returns the table's cells (flattened) for `npm run bench`. */
 export async function runScaleBench(): Promise<Record<string, number | string>> {
 	const sizes = (process.env.BENCH_SCALE_SIZES ?? "10000,100000").split(",").map(Number);
@@ -396,6 +462,9 @@ export async function runScaleBench(): Promise<Record<string, number | string>> 
 		console.log(JSON.stringify(results.at(-1)));
 	}
 	console.log(`\n${formatTable(results)}`);
+	// BENCH_SCALE_OUT=<file>: the results as JSON; BENCH_SCALE_CHART=<file.svg>: the growth chart.
+	if (process.env.BENCH_SCALE_OUT) writeFileSync(process.env.BENCH_SCALE_OUT, `${JSON.stringify(results, null, 1)}\n`);
+	if (process.env.BENCH_SCALE_CHART) writeFileSync(process.env.BENCH_SCALE_CHART, growthChartSvg(results));
 	return Object.fromEntries(results.flatMap((r) => Object.entries(r).map(([k, v]) => [`${r.accounts}.${k}`, v])));
 }
 
