@@ -7,7 +7,8 @@
  * and every 50th BASE account to CRNs and the community wallet, a few accounts another agreement
  * touched (flags and realtimeBalanceOf reconciliations), resources for 30 % of the accounts and
  * credit lots for 1 %. Then, at each size:
- * - `migrate` on the filled database (nothing to apply, and re-applying the last migration);
+ * - `migrate` on the filled database: in-process (nothing to apply) and `aleph-oracle migrate`
+ *   spawned (start-up included);
  * - a full sweep of every entitlement (the `entitlement.recompute-all` fan-out and its pages, run
  *   by the job processors in-process, two pages at once);
  * - `GET /v1/balances-update/{chain}` on ETH (every account): time, bytes, and the API process'
@@ -39,7 +40,7 @@ import { createMetrics } from "../src/lib/metrics.ts";
 import { getDefaultPricing, getDefaultSettings } from "../src/pricing/index.ts";
 import type { JobRequest } from "../src/queue/jobs.ts";
 import { addr as account, COMMUNITY, testConfig, WEI } from "../test/api/helpers.ts";
-import { createBenchDatabase, dropBenchDatabases, peakRssMb } from "./lib.ts";
+import { createBenchDatabase, dropBenchDatabases, peakRssMb, spawnWatcher } from "./lib.ts";
 
 const FIXED_RATE = 500;
 
@@ -270,8 +271,7 @@ async function runSize(n: number, seconds: number): Promise<SizeResult> {
 		t = performance.now();
 		await migrate(database.db);
 		r.migrateNoopMs = Math.round(performance.now() - t);
-		// The last migration applied again on the filled database (its schema_migrations row and objects removed first).
-		r.migrateLastMs = await reapplyLastMigration(database.db);
+		r.migrateCliMs = await migrateCli(url);
 
 		t = performance.now();
 		r.sweptAccounts = await sweep(database.db);
@@ -328,27 +328,31 @@ async function deepCursor(db: Db, rank: number): Promise<string> {
 	return encodeCursor([row.total, row.address]);
 }
 
-/** Removes the last migration's record and objects, then times `migrate` applying it again, ms. */
-async function reapplyLastMigration(db: Db): Promise<number> {
-	const undo = LAST_MIGRATION_UNDO;
-	if (!undo) return Number.NaN;
-	await sql.raw(undo.sql).execute(db);
-	await sql`delete from schema_migrations where name = ${undo.name}`.execute(db);
-	const t = performance.now();
-	const applied = await migrate(db);
-	if (applied.join() !== undo.name) throw new Error(`migrate applied ${applied.join()}, expected ${undo.name}`);
-	return Math.round(performance.now() - t);
+/** Times `aleph-oracle migrate` on the database, from the spawn to its exit (start-up included), ms. */
+async function migrateCli(databaseUrl: string): Promise<number> {
+	const env: Record<string, string> = { DATABASE_URL: databaseUrl, CHAINS: "ETH,AVAX,BASE", LOG_LEVEL: "warn" };
+	for (const [chain, id, cfa] of [
+		["ETH", 1, null],
+		["AVAX", 43_114, 0xcfa1],
+		["BASE", 8_453, 0xcfa2],
+	] as const) {
+		env[`${chain}_RPC_URL`] = "http://127.0.0.1:9";
+		env[`${chain}_CHAIN_ID`] = String(id);
+		env[`${chain}_TOKEN`] = account(0xa1e9 + id);
+		if (cfa !== null) env[`${chain}_CFA`] = account(cfa);
+	}
+	const run = spawnWatcher(env, "migrate");
+	const code = await new Promise<number | null>((resolve) => run.child.once("exit", resolve));
+	if (code !== 0) throw new Error(`migrate exited with ${code}:\n${run.output().slice(-2000)}`);
+	return Math.round(performance.now() - run.wallStart);
 }
-
-/** How to remove the objects of the last migration (kept next to it: `bench/scale.ts` re-applies it). */
-const LAST_MIGRATION_UNDO: { name: string; sql: string } | null = null;
 
 const COLUMNS: [key: string, label: string][] = [
 	["accounts", "accounts"],
 	["transfers", "transfers"],
 	["seedS", "seed (s)"],
 	["migrateNoopMs", "migrate, nothing to apply (ms)"],
-	["migrateLastMs", "migrate, last migration again (ms)"],
+	["migrateCliMs", "aleph-oracle migrate, spawn to exit (ms)"],
 	["sweepS", "sweep of every entitlement (s)"],
 	["sweepAccountsPerS", "sweep (accounts/s)"],
 	["balancesUpdateMs", "balances-update ETH (ms)"],
