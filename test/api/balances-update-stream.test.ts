@@ -49,7 +49,7 @@ describe("GET /v1/balances-update/{chain} with many accounts", () => {
 
 describe("availableBalanceBatches", () => {
 	it("reads every account in address order, in batches from one snapshot", async () => {
-		const batches = availableBalanceBatches(api.db, "BASE", NOW, 2_000);
+		const batches = availableBalanceBatches(api.db, "BASE", NOW, 400);
 		const first = await batches.next();
 		// committed after the first batch was read: neither the new account nor the change is seen
 		await sql`insert into balances (chain, address, amount) values ('BASE', ${addr(0xfffffff)}, 1)`.execute(api.db);
@@ -61,7 +61,7 @@ describe("availableBalanceBatches", () => {
 				sizes.push(batch.length);
 				rows.push(...batch);
 			}
-			expect(sizes).toEqual([2_000, 2_000, ACCOUNTS - 4_000]);
+			expect(sizes).toEqual([400, 400, ACCOUNTS - 800]);
 			expect(rows.map((r) => r.address)).toEqual(Array.from({ length: ACCOUNTS }, (_, i) => addr(i + 1)));
 			expect(rows.at(-1)?.amount).toBe(BigInt(ACCOUNTS) * WEI);
 		} finally {
