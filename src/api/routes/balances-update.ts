@@ -21,6 +21,9 @@ const BalancesUpdateSchema = z
 	})
 	.openapi("BalancesUpdate");
 
+/** How long a client may leave the answer unread before it is cut off (and the read transaction ended), ms. */
+const STALLED_CLIENT_MS = 15_000;
+
 /** `GET /v1/balances-update/{chain}`: the content of a `balances-update` post for one chain. */
 export function balancesUpdateRoutes(deps: RouteDeps) {
 	const { ctx, fresh, chains, now } = deps;
@@ -57,19 +60,35 @@ export function balancesUpdateRoutes(deps: RouteDeps) {
 			};
 			const encoder = new TextEncoder();
 			let pending: IteratorResult<{ address: string; amount: bigint }[], void> | null = first;
+			// The read transaction lasts as long as the client reads (on PGlite it holds the only
+			// connection): a client that stops reading is cut off after STALLED_CLIENT_MS.
+			let stalled: NodeJS.Timeout | undefined;
+			const watch = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+				stalled = setTimeout(() => {
+					void batches.return();
+					controller.error(new Error("the client stopped reading"));
+				}, STALLED_CLIENT_MS);
+				stalled.unref();
+			};
 			const body = new ReadableStream<Uint8Array>({
 				start(controller) {
 					controller.enqueue(encoder.encode(head));
+					watch(controller);
 				},
 				async pull(controller) {
+					clearTimeout(stalled);
 					const next = pending ?? (await batches.next());
 					pending = null;
 					if (next.done) {
 						controller.enqueue(encoder.encode(tail));
 						controller.close();
-					} else controller.enqueue(encoder.encode(entries(next.value)));
+						return;
+					}
+					controller.enqueue(encoder.encode(entries(next.value)));
+					watch(controller);
 				},
 				async cancel() {
+					clearTimeout(stalled);
 					await batches.return();
 				},
 			});
