@@ -415,10 +415,12 @@ export function growthChartSvg(results: SizeResult[]): string {
 	const span = Math.max(x1 - x0, 1);
 	const yMax = span + 0.5;
 	const yMin = -0.5;
-	const px = (n: number) => left + ((Math.log10(n) - x0) / span) * (width - left - right);
-	const py = (factor: number) => top + ((yMax - Math.log10(Math.max(factor, 10 ** yMin))) / (yMax - yMin)) * (height - top - bottom);
+	const round = (v: number) => Math.round(v * 10) / 10;
+	const px = (n: number) => round(left + ((Math.log10(n) - x0) / span) * (width - left - right));
+	const py = (factor: number) => round(top + ((yMax - Math.log10(Math.max(factor, 10 ** yMin))) / (yMax - yMin)) * (height - top - bottom));
 	const out: string[] = [
 		`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+		`<title>Cost relative to ${sizes[0]} accounts against the number of accounts, log–log</title>`,
 		`<rect width="${width}" height="${height}" fill="white"/>`,
 		`<text x="${left}" y="18" font-size="14">Cost relative to ${sizes[0]} accounts (log–log)</text>`,
 	];
