@@ -304,10 +304,9 @@ describe("the lists, as the API gives them", () => {
 		await problems.navigate(url(path));
 		await waitForDashboard(page);
 		await page.waitForSelector("#top tbody tr");
+		// Ranks and addresses: the balances of AVAX streamers move every second between two reads.
 		const rows = await tableRows("#top");
-		expect(rows.map((r) => [r.cells[0], r.addresses[0], r.amounts[0]])).toEqual(
-			holders.map((h, i) => [String(first + i), h.address, h.balance.aleph]),
-		);
+		expect(rows.map((r) => [r.cells[0], r.addresses[0]])).toEqual(holders.map((h, i) => [String(first + i), h.address]));
 	};
 
 	it("holders: the API's order in all and per chain with the chain switch, a later page from its cursor", async () => {
@@ -320,7 +319,10 @@ describe("the lists, as the API gives them", () => {
 		await Promise.all([page.waitForURL(/chain=ETH/), page.click("nav.choices a:text-is('ETH')")]);
 		await waitForDashboard(page);
 		await page.waitForSelector("#top tbody tr");
-		expect((await tableRows("#top")).map((r) => r.addresses[0])).toEqual(eth.holders.map((h: Holder) => h.address));
+		// ETH has no streams: its balances hold still, so the exact amounts match too.
+		expect((await tableRows("#top")).map((r) => [r.addresses[0], r.amounts[0]])).toEqual(
+			eth.holders.map((h: Holder) => [h.address, h.balance.aleph]),
+		);
 		expect(await page.getAttribute("nav.choices a[aria-current=true]", "href")).toContain("chain=ETH");
 
 		// Page 2 starts where the API's cursor says, numbered on, with a way back.
