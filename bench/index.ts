@@ -1,6 +1,7 @@
 /**
  * Runs every benchmark of `bench/` and prints their results (`npm run bench`). Each one measures
- * its own baseline in the same run. BENCH_ONLY=indexer,streams,startup,… selects some.
+ * its own baseline in the same run. BENCH_ONLY=indexer,streams,startup,… selects some
+ * (BENCH_SCALE_SIZES=10000,100000,1000000 adds the million to `scale`).
  */
 import { runApiBench } from "./api.ts";
 import { runEntitlementBench } from "./entitlements.ts";
@@ -9,6 +10,7 @@ import { runIndexerBench } from "./indexer.ts";
 import { dropBenchDatabases, print } from "./lib.ts";
 import { runLocalCcnBench } from "./local-ccn.ts";
 import { runPricingBench } from "./pricing.ts";
+import { runScaleBench } from "./scale.ts";
 import { runStartupBench } from "./startup.ts";
 import { runStreamBench } from "./streams.ts";
 
@@ -21,6 +23,7 @@ const BENCHES: [string, string, () => Promise<Record<string, number | string>>][
 	["api", "API: can-pay, accounts and a trivial route", runApiBench],
 	["ccn", "Local CCN: signing, loading and serving 200k messages", runLocalCcnBench],
 	["feed", "Feed: backfill of 100k signed credit posts", runFeedBench],
+	["scale", "Scale: accounts, can-pay, holders, balances-update, sweep and migrate at 10k and 100k accounts", runScaleBench],
 ];
 
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
