@@ -7,6 +7,7 @@ import { defineConfig } from "vitest/config";
  */
 const UNIT = [
 	"test/architecture.test.ts",
+	"test/api/account-changes.test.ts",
 	"test/api/batch.test.ts",
 	"test/api/database-unavailable.test.ts",
 	"test/api/middleware.test.ts",

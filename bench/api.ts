@@ -9,6 +9,10 @@
  * bodies on POST /api/v0/price/estimate (no index read: can-pay's ceiling), GET
  * /v1/accounts/{address} (varied addresses) and the trivial route.
  *
+ * The server runs with the account cache (migration 0009's notifications on a LISTEN connection);
+ * BENCH_ACCOUNT_CACHE=0 turns it off. During can-pay's fixed-rate run, commits that change an
+ * account measure the notification window (COMMIT returned → notification received).
+ *
  * Run: `npx tsx bench/api.ts` (BENCH_SECONDS: duration of each run, default 5; BENCH_PROFILE=<dir>:
  * write a CPU profile of the server there; BENCH_ONLY=canPay|estimate|accounts: that target and the trivial one).
  */
@@ -18,6 +22,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Hono } from "hono";
 import { sql } from "kysely";
+import pg from "pg";
 import { pino } from "pino";
 import { createApp } from "../src/api/app.ts";
 import { startServer } from "../src/api/server.ts";
@@ -26,6 +31,7 @@ import { type Db, openDatabase } from "../src/db/database.ts";
 import { recomputeEntitlements } from "../src/entitlements/recompute.ts";
 import { createMetrics } from "../src/lib/metrics.ts";
 import { getDefaultPricing, getDefaultSettings } from "../src/pricing/index.ts";
+import { startAccountCache } from "../src/runtime/account-cache.ts";
 import { addr as account, COMMUNITY, testConfig, WEI } from "../test/api/helpers.ts";
 import { createTestDatabase } from "../test/helpers/database.ts";
 
@@ -53,7 +59,7 @@ const autocannon = createRequire(import.meta.url)("autocannon") as (options: Rec
 
 /** The test configuration (ETH, AVAX, BASE) on the bench database, with access logs off. */
 export function benchConfig(databaseUrl: string): Config {
-	return testConfig({ databaseUrl, logLevel: "warn", staleAfterSeconds: 3_600 });
+	return testConfig({ databaseUrl, logLevel: "warn", staleAfterSeconds: 3_600, accountCacheEntries: 20_000 });
 }
 
 /** Fills the index with a realistic state, in bulk. */
@@ -114,8 +120,11 @@ export async function computeEntitlements(db: Db, config: Config): Promise<void>
 async function serve(databaseUrl: string): Promise<void> {
 	const database = await openDatabase({ databaseUrl, poolSize: 16 });
 	const config = benchConfig(databaseUrl);
-	const ctx = { config, db: database.db, pricing: getDefaultPricing(), settings: getDefaultSettings(), queue: null };
-	const app = createApp({ ...ctx, logger: pino({ level: config.logLevel }), metrics: createMetrics() });
+	const logger = pino({ level: config.logLevel });
+	// BENCH_ACCOUNT_CACHE=0: every request reads the database (the cache's baseline).
+	const accountCache = process.env.BENCH_ACCOUNT_CACHE === "0" ? undefined : startAccountCache(config, database, logger);
+	const ctx = { config, db: database.db, pricing: getDefaultPricing(), settings: getDefaultSettings(), queue: null, accountCache };
+	const app = createApp({ ...ctx, logger, metrics: createMetrics() });
 	const trivial = new Hono();
 	trivial.get("/trivial", (c) => c.json({ ok: true }));
 	// CPU time of this process, so the harness reports server CPU per request (robust to a busy machine).
@@ -190,6 +199,40 @@ async function load(target: Target, cpuUrl: string, seconds: number, rate?: numb
 	return { ...result, cpuMicros: ((await cpu()) - before) / result.requests.total };
 }
 
+/**
+ * Commits that change one account's balance (the notifications the API's cache evicts on), one
+ * every 20 ms for `seconds`, and the time from each COMMIT returning to its notification reaching a
+ * LISTEN connection of this process (whose event loop also runs the load generator): the window in
+ * which another API process may still answer from before the commit. Milliseconds.
+ */
+async function notificationWindow(databaseUrl: string, seconds: number) {
+	const listener = new pg.Client({ connectionString: databaseUrl });
+	const writer = new pg.Client({ connectionString: databaseUrl });
+	await Promise.all([listener.connect(), writer.connect()]);
+	const waiting = new Map<string, (at: number) => void>();
+	listener.on("notification", (n) => waiting.get(n.payload ?? "")?.(performance.now()));
+	await listener.query("LISTEN account_inputs");
+	const windows: number[] = [];
+	const end = performance.now() + seconds * 1000;
+	for (let i = 0; performance.now() < end; i++) {
+		const address = account(ACCOUNTS + 1 + (i % 1000));
+		const received = new Promise<number>((resolve) => waiting.set(`a|${address}`, resolve));
+		await writer.query(
+			"insert into balances (chain, address, amount) values ('BASE', $1, 1) on conflict (chain, address) do update set amount = balances.amount + 1",
+			[address],
+		);
+		const committed = performance.now();
+		// Often delivered before the COMMIT reply is read: no window then.
+		windows.push(Math.max(0, (await received) - committed));
+		waiting.delete(`a|${address}`);
+		await new Promise((r) => setTimeout(r, 20));
+	}
+	await Promise.all([listener.end(), writer.end()]);
+	const sorted = windows.sort((x, y) => x - y);
+	const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0) * 100) / 100;
+	return { commits: sorted.length, p50: at(0.5), p99: at(0.99), max: at(1) };
+}
+
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
 
 /** Runs the benchmark and returns its numbers. */
@@ -246,7 +289,16 @@ export async function runApiBench(): Promise<Record<string, number | string>> {
 			if (name !== "trivial") results[`${name}Ratio`] = Math.round((median(r.rps) / trivial) * 100) / 100;
 		}
 		for (const target of targets) {
+			// During can-pay's fixed-rate run: how long after a writer's COMMIT returns a listener has its notification.
+			const window = target.name === "canPay" ? notificationWindow(database.url, seconds * 2) : null;
 			const fixed = await load(target, servers.trivial, seconds * 2, FIXED_RATE);
+			if (window) {
+				const w = await window;
+				results.notifyCommits = w.commits;
+				results.notifyWindowP50Ms = w.p50;
+				results.notifyWindowP99Ms = w.p99;
+				results.notifyWindowMaxMs = w.max;
+			}
 			results[`${target.name}P50AtFixedRateMs`] = fixed.latency.p50;
 			results[`${target.name}P99AtFixedRateMs`] = fixed.latency.p99;
 		}

@@ -1,6 +1,6 @@
 /**
  * Runs every benchmark of `bench/` and prints their results (`npm run bench`). Each one measures
- * its own baseline in the same run. BENCH_ONLY=indexer,streams,… selects some
+ * its own baseline in the same run. BENCH_ONLY=indexer,streams,startup,… selects some
  * (BENCH_SCALE_SIZES=10000,100000,1000000 adds the million to `scale`).
  */
 import { runApiBench } from "./api.ts";
@@ -11,6 +11,7 @@ import { dropBenchDatabases, print } from "./lib.ts";
 import { runLocalCcnBench } from "./local-ccn.ts";
 import { runPricingBench } from "./pricing.ts";
 import { runScaleBench } from "./scale.ts";
+import { runStartupBench } from "./startup.ts";
 import { runStreamBench } from "./streams.ts";
 
 const BENCHES: [string, string, () => Promise<Record<string, number | string>>][] = [
@@ -18,6 +19,7 @@ const BENCHES: [string, string, () => Promise<Record<string, number | string>>][
 	["indexer", "Indexer: ERC-20 Transfer backfill", runIndexerBench],
 	["streams", "Streams: Superfluid FlowUpdated backfill", runStreamBench],
 	["entitlements", "Entitlements: recompute and freshness", runEntitlementBench],
+	["startup", "Start-up: spawn of serve to /health", runStartupBench],
 	["api", "API: can-pay, accounts and a trivial route", runApiBench],
 	["ccn", "Local CCN: signing, loading and serving 200k messages", runLocalCcnBench],
 	["feed", "Feed: backfill of 100k signed credit posts", runFeedBench],

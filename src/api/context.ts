@@ -4,6 +4,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import type { Pricing, Settings } from "../pricing/index.ts";
 import type { JobQueue } from "../queue/jobs.ts";
+import type { AccountCacheConfig } from "./queries/account-inputs.ts";
 
 /** What `GET /ready` reports: ready when `ok`, else the reasons. */
 export type Readiness = { ok: boolean; reasons: string[] };
@@ -26,6 +27,11 @@ export type ApiContext = {
 	freshnessTtlMs?: number;
 	/** Largest request body accepted, bytes. Default: `262144` (256 KiB). */
 	maxBodyBytes?: number;
+	/**
+	 * Cache account inputs in memory, evicted by the change notifications of the database
+	 * (`createAccountCache`). Default: none, every request reads the database.
+	 */
+	accountCache?: AccountCacheConfig;
 };
 
 /** Hono environment of every route: the request id set by the request-id middleware. */

@@ -3,7 +3,7 @@ import { computeEntitlement, type Entitlement, type EntitlementInputs } from "..
 import { type ApiContext, type ApiEnv, wallClock } from "./context.ts";
 import { validationHook } from "./errors.ts";
 import type { Freshness } from "./freshness.ts";
-import { type AccountReaders, createAccountReaders } from "./queries/account-inputs.ts";
+import { type AccountReaders, type CacheLookups, createAccountReaders } from "./queries/account-inputs.ts";
 import { creditLedgerSynced } from "./queries/feeds.ts";
 
 /** What every route factory receives: the context plus the pieces `createApp` builds once. */
@@ -47,7 +47,7 @@ export function createRouteDeps(ctx: ApiContext, fresh: Freshness): RouteDeps {
 		now: ctx.now ?? wallClock,
 		chains,
 		streamChains: ctx.config.chains.filter((c) => c.cfa !== null).map((c) => c.name),
-		readers: createAccountReaders(ctx.db, chains),
+		readers: createAccountReaders(ctx.db, chains, ctx.accountCache, cacheLookups(ctx)),
 		evaluate: (inputs, now) =>
 			computeEntitlement(inputs, {
 				now,
@@ -60,6 +60,18 @@ export function createRouteDeps(ctx: ApiContext, fresh: Freshness): RouteDeps {
 			return { ...inputs, credits: { lots: inputs.credits?.lots ?? [], synced: await ledgerSynced() } };
 		},
 	};
+}
+
+/** Counts cache lookups in the metrics, with one labelled child per (reader, result) (label hashing costs per request). */
+function cacheLookups(ctx: ApiContext): CacheLookups {
+	const counter = ctx.metrics.accountCacheLookups;
+	const children = {
+		"live:true": counter.labels("live", "hit"),
+		"live:false": counter.labels("live", "miss"),
+		"stored:true": counter.labels("stored", "hit"),
+		"stored:false": counter.labels("stored", "miss"),
+	};
+	return (reader, hit) => children[`${reader}:${hit}`].inc();
 }
 
 /** A sub-app whose zod failures answer 400 in the error shape. */

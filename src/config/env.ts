@@ -60,6 +60,8 @@ export type Config = {
 	databaseMaxOutageSeconds: number;
 	/** The network feed (the CCNs whose message lists are followed); no feed: credit balances unknown. */
 	feed: FeedConfig;
+	/** Accounts whose inputs the API keeps in memory (Postgres only), per reader; 0: none. */
+	accountCacheEntries: number;
 };
 
 export type FeedConfig = {
@@ -294,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		metricsPort: read(env, "METRICS_PORT", intIn(0, 65_535), issues) ?? null,
 		databaseMaxOutageSeconds: read(env, "DATABASE_MAX_OUTAGE_SECONDS", intIn(1, 86_400), issues) ?? 300,
 		feed: readFeed(env, issues),
+		accountCacheEntries: read(env, "ACCOUNT_CACHE_ENTRIES", intIn(0, 10_000_000), issues) ?? 20_000,
 	};
 	if (issues.length > 0) throw new ConfigError(issues);
 	return Object.freeze(config);

@@ -8,7 +8,17 @@ export function isEvmAddress(value: string): boolean {
 	return isAddress(value, { strict: false });
 }
 
-/** EIP-55 checksummed form, for output. */
+/** Checksums kept (keccak costs ~14 µs each; answers name the same accounts again and again). */
+const CHECKSUMS_KEPT = 50_000;
+const checksums = new Map<string, string>();
+
+/** EIP-55 checksummed form, for output (memoized). */
 export function checksum(address: string): string {
-	return getAddress(address);
+	let known = checksums.get(address);
+	if (known === undefined) {
+		known = getAddress(address);
+		if (checksums.size >= CHECKSUMS_KEPT) checksums.clear();
+		checksums.set(address, known);
+	}
+	return known;
 }

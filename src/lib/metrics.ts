@@ -110,5 +110,11 @@ export function createMetrics() {
 			buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
 			registers,
 		}),
+		accountCacheLookups: new Counter({
+			name: "aleph_oracle_api_account_cache_lookups_total",
+			help: "Account input lookups of the API's cache, per reader (live, stored) and result (hit, miss)",
+			labelNames: ["reader", "result"],
+			registers,
+		}),
 	};
 }

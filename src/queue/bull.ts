@@ -18,21 +18,15 @@ import {
 	RECOMPUTE_ALL,
 	RETRY,
 } from "./jobs.ts";
+import { queuePrefix, redisAddress } from "./redis-names.ts";
 import { runJob } from "./run-job.ts";
+
+export { queuePrefix, redisAddress };
 
 const SWEEP_SCHEDULER = "entitlement-sweep";
 
 /** How long a producer's command waits for a connection being made before it fails, ms. */
 const CONNECT_WAIT_MS = 2_000;
-
-/**
- * The BullMQ key prefix of one installation: every key of its queues (jobs, deduplication, the
- * sweep's scheduler, the epoch, retained completed and failed jobs) lives under it, so databases
- * sharing a Redis never see each other's job ids.
- */
-export function queuePrefix(installationId: string): string {
-	return `aleph-oracle:${installationId}`;
-}
 
 function connection(redisUrl: string, worker: boolean) {
 	const url = new URL(redisUrl);
@@ -47,12 +41,6 @@ function connection(redisUrl: string, worker: boolean) {
 		maxRetriesPerRequest: null,
 		enableOfflineQueue: worker,
 	};
-}
-
-/** `host:port/db` of a Redis URL, without its credentials (for messages). */
-export function redisAddress(redisUrl: string): string {
-	const url = new URL(redisUrl);
-	return `${url.hostname}:${url.port || 6379}${url.pathname.length > 1 ? url.pathname : ""}`;
 }
 
 /** Resolves within `ms`: true when Redis answered a PING. */

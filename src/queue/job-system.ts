@@ -1,6 +1,5 @@
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
-import { createBullQueue, startBullWorkers } from "./bull.ts";
 import { DEFAULT_DEBOUNCE_MS, type JobQueue, type Processors } from "./jobs.ts";
 import { createLocalQueue } from "./local.ts";
 
@@ -20,14 +19,18 @@ export type JobSystemOptions = {
 	metrics?: Metrics;
 };
 
-/** The queue (producer) and, when asked, the workers of this process. `close()` drains them. */
-export function startJobSystem(options: JobSystemOptions): { queue: JobQueue; close(): Promise<void> } {
+/**
+ * The queue (producer) and, when asked, the workers of this process. `close()` drains them.
+ * BullMQ is loaded only with Redis: it is a third of what a start loads.
+ */
+export async function startJobSystem(options: JobSystemOptions): Promise<{ queue: JobQueue; close(): Promise<void> }> {
 	const { processors, concurrency, logger, metrics } = options;
 	const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
 	if (!options.redisUrl) {
 		const local = createLocalQueue({ processors, concurrency, debounceMs, logger, metrics });
 		return { queue: local, close: () => local.close() };
 	}
+	const { createBullQueue, startBullWorkers } = await import("./bull.ts");
 	const queue = createBullQueue({ redisUrl: options.redisUrl, prefix: options.prefix, debounceMs });
 	const workers = options.workers
 		? startBullWorkers({ redisUrl: options.redisUrl, prefix: options.prefix, processors, queue, concurrency, logger, metrics })

@@ -8,11 +8,12 @@ import { PermanentError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createMetrics } from "../lib/metrics.ts";
 import { sleep } from "../lib/sleep.ts";
-import { queuePrefix, redisAddress } from "../queue/bull.ts";
 import { observeQueueDepths, startJobSystem } from "../queue/job-system.ts";
 import type { JobQueue, Processors } from "../queue/jobs.ts";
 import { startOutboxDrainer } from "../queue/outbox.ts";
+import { queuePrefix, redisAddress } from "../queue/redis-names.ts";
 import type { WebhookDeliveryOptions } from "../webhooks/deliver.ts";
+import { startAccountCache } from "./account-cache.ts";
 import { fanOutOnAggregateChange, loadAggregates } from "./aggregates.ts";
 import { checkChainIds } from "./check-chains.ts";
 import { watchDatabase } from "./database-watch.ts";
@@ -79,7 +80,7 @@ export async function startRole(
 			failures.push(lock.lost);
 		}
 		const metrics = createMetrics();
-		const jobs = startJobSystem({
+		const jobs = await startJobSystem({
 			redisUrl: config.redisUrl,
 			prefix: queuePrefix(await readInstallationId(database.db)),
 			workers: runsWorkers,
@@ -125,7 +126,9 @@ export async function startRole(
 		}
 		let url: string | null = null;
 		if (role === "serve" || role === "all") {
-			const app = createApp({ config, db: database.db, ...aggregates, queue: jobs.queue, logger, metrics });
+			const accountCache = startAccountCache(config, database, logger);
+			if (accountCache) shutdown.add("account cache listener", () => accountCache.close());
+			const app = createApp({ config, db: database.db, ...aggregates, queue: jobs.queue, logger, metrics, accountCache });
 			const server = await startServer(app, { host: config.host, port: config.port });
 			shutdown.add("api server", () => server.close());
 			url = server.url;

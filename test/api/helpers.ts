@@ -62,6 +62,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 		metricsPort: null,
 		databaseMaxOutageSeconds: 300,
 		feed: loadConfig({}).feed,
+		accountCacheEntries: 0,
 		...overrides,
 	};
 }

@@ -39,9 +39,9 @@ async function attempts(): Promise<bigint> {
 	return rows[0]?.n ?? 0n;
 }
 
-function system(prefix?: string) {
+async function system(prefix?: string) {
 	const metrics = createMetrics();
-	const jobs = startJobSystem({
+	const jobs = await startJobSystem({
 		redisUrl: prefix ? REDIS_URL : null,
 		prefix,
 		workers: true,
@@ -60,7 +60,7 @@ const permanentCount = async (metrics: ReturnType<typeof createMetrics>) =>
 describe("a permanent database error in a job", () => {
 	it("fails the job once in the in-process queue", async () => {
 		const before = await attempts();
-		const { jobs, metrics } = system();
+		const { jobs, metrics } = await system();
 		try {
 			await jobs.queue.add([{ name: "entitlement.recompute", data: { address: `0x${randomBytes(20).toString("hex")}` } }]);
 			await eventually(async () => ((await jobs.queue.counts()).entitlements.failed === 1 ? true : undefined), 90_000, "the failed job");
@@ -74,7 +74,7 @@ describe("a permanent database error in a job", () => {
 	it("fails the job once on BullMQ (UnrecoverableError)", async () => {
 		const before = await attempts();
 		const prefix = `test-permanent-${randomBytes(4).toString("hex")}`;
-		const { jobs, metrics } = system(prefix);
+		const { jobs, metrics } = await system(prefix);
 		const queue = new Queue("entitlements", { connection: { url: REDIS_URL }, prefix });
 		try {
 			await jobs.queue.add([{ name: "entitlement.recompute", data: { address: `0x${randomBytes(20).toString("hex")}` } }]);

@@ -31,8 +31,8 @@ afterAll(async () => {
 });
 
 /** The job system of a `work` process (in-process queue unless a prefix for BullMQ is given). */
-function jobSystem(webhooks: WebhookDeliveryOptions, bullPrefix?: string) {
-	const system = startJobSystem({
+async function jobSystem(webhooks: WebhookDeliveryOptions, bullPrefix?: string) {
+	const system = await startJobSystem({
 		redisUrl: bullPrefix ? REDIS_URL : null,
 		prefix: bullPrefix,
 		workers: true,
@@ -83,7 +83,7 @@ async function addDelivery(webhookId: string): Promise<string> {
 	return row.id.toString();
 }
 
-const deliver = (system: ReturnType<typeof jobSystem>, ids: string[]) =>
+const deliver = (system: Awaited<ReturnType<typeof jobSystem>>, ids: string[]) =>
 	system.queue.add(ids.map((deliveryId) => ({ name: "webhook.deliver" as const, data: { deliveryId } })));
 
 async function deliveryRow(id: string) {
@@ -155,7 +155,7 @@ describe("connect-time checks (finding 14)", () => {
 			"http://169.254.169.254/latest/meta-data/",
 			"http://127.0.0.1:6379/",
 		];
-		const system = jobSystem({ allowPrivate: false });
+		const system = await jobSystem({ allowPrivate: false });
 		const ids = [];
 		for (const url of urls) ids.push((await webhookWithDelivery(url)).deliveryId);
 		await deliver(system, ids);
@@ -174,7 +174,7 @@ describe("connect-time checks (finding 14)", () => {
 		cleanups.push(() => receiver.close());
 		const port = new URL(receiver.url).port;
 		const looked: string[] = [];
-		const system = jobSystem({
+		const system = await jobSystem({
 			allowPrivate: false,
 			lookup: async (hostname) => {
 				looked.push(hostname);
@@ -200,7 +200,7 @@ describe("connect-time checks (finding 14)", () => {
 		const port = new URL(receiver.url).port;
 		let lookups = 0;
 		// The first answer is the receiver; any later one points where nothing listens.
-		const system = jobSystem({
+		const system = await jobSystem({
 			allowPrivate: true,
 			lookup: async () => [{ address: lookups++ === 0 ? "127.0.0.1" : "127.0.0.2", family: 4 }],
 		});
@@ -217,7 +217,7 @@ describe("connect-time checks (finding 14)", () => {
 		const target = await startReceiver();
 		cleanups.push(() => target.close());
 		const redirecting = await server((_req, res) => res.writeHead(307, { location: target.url }).end());
-		const system = jobSystem({ allowPrivate: true });
+		const system = await jobSystem({ allowPrivate: true });
 		const { deliveryId } = await webhookWithDelivery(`http://127.0.0.1:${redirecting.port}/hook`);
 		await deliver(system, [deliveryId]);
 		const [row] = await attempted([deliveryId]);
@@ -242,7 +242,7 @@ describe("one deadline per attempt, and a capped read (finding 17)", () => {
 			socket.on("close", () => clearInterval(timer));
 		});
 		const hugeHeaders = await rawServer((socket) => socket.end(`HTTP/1.1 200 OK\r\nX-Big: ${"a".repeat(64 * 1024)}\r\n\r\n`));
-		const system = jobSystem({ allowPrivate: true, timeoutMs: 300 });
+		const system = await jobSystem({ allowPrivate: true, timeoutMs: 300 });
 		const ids = [];
 		for (const { port } of [silent, trickling, endlessBody, hugeHeaders])
 			ids.push((await webhookWithDelivery(`http://127.0.0.1:${port}/hook`)).deliveryId);
@@ -276,7 +276,7 @@ describe.each([
 		const fast = [await startReceiver(), await startReceiver()];
 		for (const receiver of fast) cleanups.push(() => receiver.close());
 		// The deadline is far beyond the test: the hanging attempts stay open throughout.
-		const system = jobSystem({ allowPrivate: true, timeoutMs: 600_000 }, prefix);
+		const system = await jobSystem({ allowPrivate: true, timeoutMs: 600_000 }, prefix);
 		const hooks = [await addWebhook(`http://127.0.0.1:${hanging.port}/hook`), ...(await Promise.all(fast.map((r) => addWebhook(r.url))))];
 		const ALERTS = 30;
 		const ids: string[][] = hooks.map(() => []);

@@ -58,6 +58,7 @@ export function resourceRoutes(deps: RouteDeps) {
 
 	/** After the ledger committed (its outbox row is the guarantee), nudge the queue; a failure here is only logged. */
 	async function recompute(address: string) {
+		ctx.accountCache?.changes.changed([address]);
 		if (!ctx.queue) return;
 		try {
 			await ctx.queue.add([{ name: "entitlement.recompute", data: { address } }]);
