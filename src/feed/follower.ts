@@ -14,12 +14,14 @@ import { fromTimestampMicros } from "../domain/network/cursor.ts";
 import { BaseError, describeError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
+import type { Pricing, Settings } from "../pricing/index.ts";
 import { backoffMs, sleep } from "../lib/sleep.ts";
 import { applyPage, type PageInput, type PageResult } from "./apply.ts";
 import { type CcnClient, createCcnClient } from "./client.ts";
-import { type Checked, checkListed, fingerprintOf } from "./intake.ts";
+import { type Checked, checkListed, classify, fingerprintOf, RESOURCE_TYPES } from "./intake.ts";
 import { createFeedProgress, type FeedProgressTracker } from "./progress.ts";
-import { aggregateFilters, CREDIT_FILTERS, messagesByHash, receptionScan, type ScanPosition, timeScan } from "./scan.ts";
+import { cachedSizes, type FileSize } from "./resource-store.ts";
+import { aggregateFilters, CREDIT_FILTERS, messagesByHash, RESOURCE_FILTERS, receptionScan, type ScanPosition, timeScan } from "./scan.ts";
 import {
 	alreadyDecided,
 	ensureSources,
@@ -70,8 +72,11 @@ export type FeedFollowerOptions = {
 	deepScan?: { everyMs: number; lookbackSeconds: number };
 	/** Scan the reception-ordered hashes too. Default true. */
 	receptionScan?: boolean;
-	/** Storage items fetched at once per page. Default: `8`. */
+	/** Storage items (and file sizes) fetched at once per page. Default: `8`. */
 	storageConcurrency?: number;
+	/** `PRICING_FILE` / `SETTINGS_FILE`: they override the network's aggregates. */
+	pricingFile?: Pricing;
+	settingsFile?: Settings;
 };
 
 /** Messages written in one transaction, at most (a page more when a page ends past it). */
@@ -92,7 +97,12 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 	const reads = options.readDb ?? db;
 	const logger = options.logger.child({ component: "feed" });
 	const deepScan = options.deepScan ?? { everyMs: 86_400_000, lookbackSeconds: 7 * 86_400 };
-	const classifyOptions = { issuers: feed.creditIssuers, pricingOwner: feed.pricingOwner };
+	const classifyOptions = {
+		issuers: feed.creditIssuers,
+		pricingOwner: feed.pricingOwner,
+		pricingFile: options.pricingFile,
+		settingsFile: options.settingsFile,
+	};
 	const controller = new AbortController();
 	// One leadership term: losing the writer lock in one CCN's loop stops the loops of all.
 	let term = new AbortController();
@@ -156,6 +166,30 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 		return out;
 	}
 
+	/**
+	 * The file sizes the verified resources of `checked` are priced on (spec §6.4) that are not
+	 * cached yet, asked from the CCN that listed them. A size it does not have stays unknown: the
+	 * resource is priced without that row and flagged.
+	 */
+	async function sizesFor(client: CcnClient, checked: readonly Checked[]): Promise<FileSize[]> {
+		const refs = new Set<string>();
+		for (const c of checked) {
+			if (!c.ok || !(RESOURCE_TYPES as readonly string[]).includes(c.message.envelope.type)) continue;
+			const what = classify(c.message, classifyOptions);
+			if (what.kind === "resource") for (const ref of what.resource.sizeRefs) refs.add(ref);
+		}
+		if (refs.size === 0) return [];
+		const cached = await cachedSizes(reads, [...refs]);
+		const todo = [...refs].filter((r) => !cached.has(r));
+		const out: FileSize[] = [];
+		const concurrency = options.storageConcurrency ?? 8;
+		for (let i = 0; i < todo.length; i += concurrency) {
+			const found = await Promise.all(todo.slice(i, i + concurrency).map((h) => client.fileOfStore(h, term.signal)));
+			for (const [j, f] of found.entries()) if (f) out.push({ messageHash: todo[i + j] as string, ...f, source: client.url });
+		}
+		return out;
+	}
+
 	async function scans(): Promise<Scan[]> {
 		const owners = [
 			...new Set([...feed.creditIssuers, feed.pricingOwner, ...(await waitingOwners(reads, MAX_WAITING_OWNERS))].flatMap(ownerVariants)),
@@ -165,6 +199,7 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 		return [
 			{ name: `aggregates:${key}`, filters: aggregateFilters(owners) },
 			{ name: "credits", filters: CREDIT_FILTERS },
+			{ name: "resources", filters: RESOURCE_FILTERS },
 		];
 	}
 
@@ -202,6 +237,7 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 				const input: PageInput = {
 					source: client.url,
 					checked: batch,
+					sizes: await sizesFor(client, batch),
 					...(last ? { watermark: { scan: scan.name, timeMicros: fromTimestampMicros(last.time), itemHash: last.itemHash } } : {}),
 				};
 				const [n, reached] = [count, scan.name === "credits" ? (last?.time ?? null) : null];
@@ -234,7 +270,13 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 		const found: unknown[] = [];
 		if (unknown.length > 0) for (const scan of await scans()) found.push(...(await messagesByHash(client, scan.filters, unknown, signal)));
 		const receptionWm = (await client.receptionTime(last, signal)) ?? undefined;
-		await apply({ source: client.url, checked: await check(client, found), ...(receptionWm === undefined ? {} : { receptionWm }) });
+		const checked = await check(client, found);
+		await apply({
+			source: client.url,
+			checked,
+			sizes: await sizesFor(client, checked),
+			...(receptionWm === undefined ? {} : { receptionWm }),
+		});
 		if (checkedHashes.size > 200_000) checkedHashes.clear();
 		for (const h of unknown) checkedHashes.add(`${client.url}|${h}`);
 	}

@@ -99,11 +99,12 @@ export async function knownHashes(db: Db, hashes: readonly string[]): Promise<Se
 }
 
 /**
- * Owners whose credit posts wait as unauthorized because their security aggregate is not
+ * Owners whose credit posts or resources wait as unauthorized because their security aggregate is not
  * followed (a delegate transferring someone's credits): the aggregate scan follows them too.
  */
 export async function waitingOwners(db: Db, limit: number): Promise<string[]> {
-	const { rows } = await sql<{ owner: string }>`select owner from feed_messages where status = 'unauthorized' and type = 'POST'
+	const { rows } = await sql<{ owner: string }>`select owner from feed_messages where status = 'unauthorized'
+		and type in ('POST', 'INSTANCE', 'PROGRAM', 'STORE', 'V-PROGRAM')
 		group by owner order by max(received_at) desc limit ${limit}`.execute(db);
 	return rows.map((r) => r.owner);
 }
