@@ -12,7 +12,7 @@ import type { Trx } from "../db/database.ts";
 import type { FeedMessageStatus, FeedMessagesTable } from "../db/schema.ts";
 import { insertUnnest, unnestAs } from "../db/unnest.ts";
 import type { CreditPost } from "../domain/credits/posts.ts";
-import type { AggregateElement } from "../domain/network/aggregates.ts";
+import { type AggregateElement, aggregateKeyString } from "../domain/network/aggregates.ts";
 import type { MessageType } from "../domain/network/envelope.ts";
 import { type AuthorizedMessage, authorizedElements, isAuthorizedAt, type TimelineElement } from "../domain/network/security-timeline.ts";
 import type { VerifiedMessage } from "../domain/network/verify.ts";
@@ -31,6 +31,7 @@ import {
 	repriceFrom,
 	type StoredResource,
 	saveSizes,
+	type TargetRow,
 	tombstoned,
 } from "./resource-store.ts";
 
@@ -333,6 +334,39 @@ function outcomeOf(
 	return { status: what.kind, reason: what.reason };
 }
 
+/** The page's fresh messages as FORGET targets, with the status they are about to be stored with. */
+function pageTargets(
+	classified: readonly { message: VerifiedMessage; what: ReturnType<typeof classify> }[],
+	authorizedPosts: ReadonlySet<string>,
+	authorizedElements: ReadonlyMap<string, boolean>,
+	resourceOutcomes: ReadonlyMap<string, { status: FeedMessageStatus; reason: string | null }>,
+): Map<string, TargetRow> {
+	const out = new Map<string, TargetRow>();
+	for (const { message, what } of classified) {
+		if (what.kind === "forget" && !resourceOutcomes.has(message.envelope.itemHash)) {
+			// A FORGET of the page not judged yet: a FORGET target refuses the FORGET whatever its status.
+			out.set(message.envelope.itemHash, targetRow(message, "applied"));
+			continue;
+		}
+		out.set(message.envelope.itemHash, targetRow(message, outcomeOf(what, authorizedPosts, authorizedElements, resourceOutcomes).status));
+	}
+	return out;
+}
+
+function targetRow(m: VerifiedMessage, status: FeedMessageStatus): TargetRow {
+	const a = authorizedMessage(m);
+	return {
+		item_hash: m.envelope.itemHash,
+		type: m.envelope.type,
+		owner: a.owner,
+		chain: a.chain,
+		channel: a.channel,
+		post_type: a.postType,
+		aggregate_key: m.content.kind === "AGGREGATE" ? aggregateKeyString(m.content.key) : null,
+		status,
+	};
+}
+
 /** Applies one page in the caller's transaction (see the module comment). */
 export async function applyPage(trx: Trx, input: PageInput, options: ClassifyOptions): Promise<PageResult> {
 	const counts: Tally = new Map();
@@ -468,8 +502,11 @@ export async function applyPage(trx: Trx, input: PageInput, options: ClassifyOpt
 				timeMicros: message.content.timeMicros,
 			})),
 			(owners) => securityOf(trx, owners),
+			pageTargets(classified, authorizedNow, statuses, resourceOutcomes),
 		);
 		for (const [hash, outcome] of forgotten.outcomes) resourceOutcomes.set(hash, outcome);
+		for (const hash of forgotten.forgotten)
+			if (resourceOutcomes.get(hash)?.status === "applied") resourceOutcomes.set(hash, { status: "forgotten", reason: "forgotten" });
 		touched.push(...forgotten.touched);
 	}
 

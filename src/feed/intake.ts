@@ -133,9 +133,7 @@ export function referencesOf(msg: ResourceMessage["parsed"]): { sizeRefs: string
 		...(msg.kind === "program" ? [msg.code, msg.runtime, ...(msg.data ? [msg.data] : [])] : []),
 		...msg.volumes.flatMap((v) => (v.kind === "immutable" ? [v] : [])),
 	];
-	const refs = [
-		...new Set([...files.map((f) => f.ref), ...msg.volumes.flatMap((v) => (v.kind === "verified" ? [v.ref] : []))]),
-	];
+	const refs = [...new Set([...files.map((f) => f.ref), ...msg.volumes.flatMap((v) => (v.kind === "verified" ? [v.ref] : []))])];
 	return { sizeRefs: [...new Set(files.filter((f) => !f.estimatedSizeMib).map((f) => f.ref))], refs };
 }
 

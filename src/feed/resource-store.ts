@@ -87,11 +87,7 @@ export async function insertResourceMessages(trx: Trx, resources: readonly Store
 /** The stored resource messages of these hashes. */
 export async function loadResourceMessages(db: Db | Trx, itemHashes: readonly string[]): Promise<StoredResource[]> {
 	if (itemHashes.length === 0) return [];
-	const rows = await db
-		.selectFrom("resource_messages")
-		.selectAll()
-		.where(sql<boolean>`item_hash = any(${itemHashes}::text[])`)
-		.execute();
+	const rows = await db.selectFrom("resource_messages").selectAll().where(sql<boolean>`item_hash = any(${itemHashes}::text[])`).execute();
 	return rows.flatMap((r) => {
 		const stored = storedResourceOf(r.item_hash, r.message as Record<string, unknown>, BigInt(r.time_micros), r.accepted_at);
 		return stored ? [stored] : [];
@@ -179,7 +175,9 @@ export async function priceResources(trx: Trx, resources: readonly StoredResourc
 		});
 	}
 	if (rows.length === 0) return [];
-	const { rows: written } = await sql<{ owner: string }>`insert into resources (item_hash, owner, message_type, payment_type, chain, receiver,
+	const { rows: written } = await sql<{
+		owner: string;
+	}>`insert into resources (item_hash, owner, message_type, payment_type, chain, receiver,
 			cost_hold, cost_stream, cost_credit, cost_rows, message, message_time, accepted_at, source, refs, missing_sizes, pricing_ref)
 		select item_hash, owner, message_type, payment_type, chain, receiver, cost_hold, cost_stream, cost_credit, cost_rows::jsonb, message::jsonb,
 			message_time::float8, accepted_at::timestamptz, 'network', string_to_array(refs, ' '), string_to_array(missing, ' '), pricing_ref
@@ -238,7 +236,8 @@ export type ForgetInput = { forget: ForgetMessage; sender: string; owner: string
 
 export type ForgetOutcome = { status: FeedMessageStatus; reason: string | null };
 
-type TargetRow = {
+/** A message a FORGET may target, as `feed_messages` holds it (or the page about to store it). */
+export type TargetRow = {
 	item_hash: string;
 	type: string;
 	owner: string;
@@ -262,8 +261,11 @@ export async function applyForgets(
 	trx: Trx,
 	forgets: readonly ForgetInput[],
 	securityOf: (owners: readonly string[]) => Promise<Map<string, AggregateElement[]>>,
-): Promise<{ outcomes: Map<string, ForgetOutcome>; touched: string[] }> {
+	/** The page's own messages (not stored yet), with the status they are about to be stored with. */
+	page: ReadonlyMap<string, TargetRow>,
+): Promise<{ outcomes: Map<string, ForgetOutcome>; touched: string[]; forgotten: Set<string> }> {
 	const outcomes = new Map<string, ForgetOutcome>();
+	const forgottenNow = new Set<string>();
 	const touched = new Set<string>();
 	const ordered = [...forgets].sort((a, b) =>
 		a.timeMicros < b.timeMicros ? -1 : a.timeMicros > b.timeMicros ? 1 : a.forget.itemHash < b.forget.itemHash ? -1 : 1,
@@ -281,8 +283,9 @@ export async function applyForgets(
 							.execute()
 					).map((r) => r.item_hash);
 		const targets = [...new Set([...f.forget.hashes, ...elementHashes])];
-		const { rows } = await sql<TargetRow>`select item_hash, type, owner, chain, channel, post_type, aggregate_key, status
+		const { rows: stored } = await sql<TargetRow>`select item_hash, type, owner, chain, channel, post_type, aggregate_key, status
 			from feed_messages where item_hash = any(${targets}::text[])`.execute(trx);
+		const rows = [...stored, ...targets.flatMap((t) => (page.has(t) ? [page.get(t) as TargetRow] : []))];
 		const gone = await tombstoned(trx, targets);
 		const live = rows.filter((r) => !gone.has(r.item_hash) && (r.status === "applied" || r.status === "ignored"));
 		const outcome = await judge(trx, f, live, securityOf);
@@ -310,8 +313,9 @@ export async function applyForgets(
 		// Credit posts and aggregate elements keep their effect (pyaleph never undoes credits; see docs/resources.md).
 		await sql`update feed_messages set status = 'forgotten', reason = ${f.forget.itemHash} where item_hash = any(${fresh}::text[])
 			and type in ('INSTANCE', 'PROGRAM', 'STORE', 'V-PROGRAM')`.execute(trx);
+		for (const t of fresh) forgottenNow.add(t);
 	}
-	return { outcomes, touched: [...touched] };
+	return { outcomes, touched: [...touched], forgotten: forgottenNow };
 }
 
 async function judge(
