@@ -13,6 +13,9 @@ const COLUMNS = [
 	"cost_credit",
 	"message_time",
 	"accepted_at",
+	"source",
+	"missing_sizes",
+	"pricing_ref",
 ] as const;
 
 /** A ledger row as the account resources route serves it. */
