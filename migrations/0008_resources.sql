@@ -49,3 +49,13 @@ CREATE TABLE forgotten_messages (
 	owner text COLLATE "C",
 	payment_type text
 );
+
+-- The targets of every FORGET read (content.hashes and the aggregate elements it names): a FORGET
+-- refused because its sender was not (yet) known to be allowed is judged again when a security
+-- aggregate of a target's owner changes, and those owners' aggregates are followed.
+CREATE TABLE forget_targets (
+	forget_hash text COLLATE "C" NOT NULL,
+	target_hash text COLLATE "C" NOT NULL,
+	PRIMARY KEY (forget_hash, target_hash)
+);
+CREATE INDEX forget_targets_target ON forget_targets (target_hash);

@@ -35,6 +35,7 @@ export type Tables = {
 	resource_messages: ResourceMessagesTable;
 	file_sizes: FileSizesTable;
 	forgotten_messages: ForgottenMessagesTable;
+	forget_targets: ForgetTargetsTable;
 };
 
 export type ChainsTable = {
@@ -217,6 +218,8 @@ export type FileSizesTable = {
 	trusted: Generated<boolean>;
 	fetched_at: Generated<Date>;
 };
+
+export type ForgetTargetsTable = { forget_hash: string; target_hash: string };
 
 export type ForgottenMessagesTable = {
 	item_hash: string;

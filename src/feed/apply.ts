@@ -27,6 +27,7 @@ import {
 	loadPricingTimeline,
 	loadResourceMessages,
 	priceResources,
+	refusedForgetsOf,
 	removeNetworkResources,
 	repriceFrom,
 	type StoredResource,
@@ -463,7 +464,7 @@ export async function applyPage(trx: Trx, input: PageInput, options: ClassifyOpt
 	const resourceOutcomes = new Map<string, { status: FeedMessageStatus; reason: string | null }>();
 	const forgets = classified.flatMap((c) => (c.what.kind === "forget" ? [{ message: c.message, forget: c.what.forget }] : []));
 	const flippedResources = [...authorize, ...revoke].filter((h) => resourceTypes.get(h) !== undefined);
-	if (resources.length + forgets.length + flippedResources.length > 0 || pricingFrom !== null) {
+	if (resources.length + forgets.length + flippedResources.length + changedFrom.size > 0 || pricingFrom !== null) {
 		await saveSizes(trx, input.sizes ?? []);
 		const timeline = await loadPricingTimeline(trx, options);
 		const stored: StoredResource[] = resources.map(({ message, resource }) => ({
@@ -508,6 +509,20 @@ export async function applyPage(trx: Trx, input: PageInput, options: ClassifyOpt
 		for (const hash of forgotten.forgotten)
 			if (resourceOutcomes.get(hash)?.status === "applied") resourceOutcomes.set(hash, { status: "forgotten", reason: "forgotten" });
 		touched.push(...forgotten.touched);
+		// FORGETs refused because their sender was not known to be allowed, judged again now that a
+		// target owner's security aggregate changed.
+		const again = await refusedForgetsOf(trx, [...changedFrom.keys()]);
+		if (again.length > 0) {
+			const judged = await applyForgets(trx, again, (owners) => securityOf(trx, owners), new Map());
+			const allowed = again.filter((f) => judged.outcomes.get(f.forget.itemHash)?.status === "applied");
+			await updateStatuses(
+				trx,
+				allowed.map((f) => ({ itemHash: f.forget.itemHash, authorized: true })),
+				counts,
+				sources,
+			);
+			touched.push(...judged.touched);
+		}
 	}
 
 	// The fresh messages themselves, with what became of them.

@@ -283,11 +283,19 @@ export async function applyForgets(
 							.execute()
 					).map((r) => r.item_hash);
 		const targets = [...new Set([...f.forget.hashes, ...elementHashes])];
+		await insertUnnest(
+			trx,
+			"forget_targets",
+			{ forget_hash: ["text", f.forget.itemHash], target_hash: ["text", targets] },
+			sql`on conflict do nothing`,
+		);
 		const { rows: stored } = await sql<TargetRow>`select item_hash, type, owner, chain, channel, post_type, aggregate_key, status
 			from feed_messages where item_hash = any(${targets}::text[])`.execute(trx);
 		const rows = [...stored, ...targets.flatMap((t) => (page.has(t) ? [page.get(t) as TargetRow] : []))];
 		const gone = await tombstoned(trx, targets);
-		const live = rows.filter((r) => !gone.has(r.item_hash) && (r.status === "applied" || r.status === "ignored"));
+		// Never valid (invalid) or gone: skipped, as pyaleph skips rejected and forgotten targets. A
+		// target waiting as unauthorized is one a CCN processed: it is judged.
+		const live = rows.filter((r) => !gone.has(r.item_hash) && r.status !== "invalid" && r.status !== "forgotten");
 		const outcome = await judge(trx, f, live, securityOf);
 		outcomes.set(f.forget.itemHash, outcome);
 		if (outcome.status !== "applied") continue;
@@ -349,4 +357,24 @@ async function judge(
 		if (!ok) return { status: "unauthorized", reason: "sender_not_authorized" };
 	}
 	return { status: "applied", reason: null };
+}
+
+/**
+ * FORGETs refused as unauthorized that target messages of `owners` (whose security aggregate
+ * changed): to be judged again.
+ */
+export async function refusedForgetsOf(trx: Trx, owners: readonly string[]): Promise<ForgetInput[]> {
+	if (owners.length === 0) return [];
+	const { rows } = await sql<{ item_hash: string; sender: string; owner: string; time_micros: string; targets: string[] }>`
+		select f.item_hash, f.sender, f.owner, f.time_micros::text, array_agg(t.target_hash) as targets
+		from feed_messages f join forget_targets t on t.forget_hash = f.item_hash
+		where f.type = 'FORGET' and f.status = 'unauthorized' and f.item_hash in (
+			select t2.forget_hash from forget_targets t2 join feed_messages m on m.item_hash = t2.target_hash where m.owner = any(${owners}::text[]))
+		group by f.item_hash, f.sender, f.owner, f.time_micros`.execute(trx);
+	return rows.map((r) => ({
+		forget: { itemHash: r.item_hash, hashes: r.targets, aggregates: [] },
+		sender: r.sender,
+		owner: r.owner,
+		timeMicros: BigInt(r.time_micros),
+	}));
 }

@@ -99,12 +99,14 @@ export async function knownHashes(db: Db, hashes: readonly string[]): Promise<Se
 }
 
 /**
- * Owners whose credit posts or resources wait as unauthorized because their security aggregate is not
+ * Owners whose credit posts or resources wait as unauthorized (or own the targets of a FORGET refused as unauthorized) because their security aggregate is not
  * followed (a delegate transferring someone's credits): the aggregate scan follows them too.
  */
 export async function waitingOwners(db: Db, limit: number): Promise<string[]> {
-	const { rows } = await sql<{ owner: string }>`select owner from feed_messages where status = 'unauthorized'
-		and type in ('POST', 'INSTANCE', 'PROGRAM', 'STORE', 'V-PROGRAM')
+	const { rows } = await sql<{ owner: string }>`select owner from (
+			select owner, received_at from feed_messages where status = 'unauthorized' and type in ('POST', 'INSTANCE', 'PROGRAM', 'STORE', 'V-PROGRAM')
+			union all select m.owner, f.received_at from feed_messages f join forget_targets t on t.forget_hash = f.item_hash
+				join feed_messages m on m.item_hash = t.target_hash where f.type = 'FORGET' and f.status = 'unauthorized') w
 		group by owner order by max(received_at) desc limit ${limit}`.execute(db);
 	return rows.map((r) => r.owner);
 }

@@ -88,11 +88,11 @@ export function ccnRoutes(deps: RouteDeps) {
 			request: { body: jsonBody(EstimateRequest, "The draft message") },
 			responses: { 200: json(EstimateSchema, "The estimate"), ...errorResponses(400, 413) },
 		}),
-		(c) => {
+		async (c) => {
 			const body = c.req.valid("json");
+			const time = (body.message as { time?: unknown }).time;
 			const estimate = priceEstimate(body.message, {
-				pricing: ctx.pricing,
-				settings: ctx.settings,
+				...(await deps.pricingAt(typeof time === "number" ? time : Number(now()))),
 				...(body.sizes ? { sizes: body.sizes } : {}),
 			});
 			if (!estimate.ok) throw pricingError(estimate.error);

@@ -43,6 +43,12 @@ const RegisteredSchema = z
 	})
 	.openapi("RegisteredResource");
 
+/** The message's `time` (its pricing time); 0 when it has none (the registration then refuses it). */
+const messageTime = (message: unknown): number => {
+	const time = (message as { time?: unknown } | null)?.time;
+	return typeof time === "number" && Number.isFinite(time) ? time : 0;
+};
+
 /** A refused registration as an answer: a conflict with the stored message is 409, anything else 400. */
 function ledgerError(error: LedgerError): ApiError {
 	return new ApiError(error.code === "conflict" ? 409 : 400, error.code, sentence(error.message), error.field);
@@ -87,7 +93,7 @@ export function resourceRoutes(deps: RouteDeps) {
 			const result = await registerResource(
 				ctx.db,
 				{ itemHash, message: body.message, sizes: body.sizes, acceptedAt: body.acceptedAt ? new Date(body.acceptedAt) : undefined },
-				{ pricing: ctx.pricing, settings: ctx.settings, now: clock() },
+				{ ...(await deps.pricingAt(messageTime(body.message))), now: clock() },
 			);
 			if (!result.ok) throw ledgerError(result.error);
 			if (result.created) await recompute(result.owner);
