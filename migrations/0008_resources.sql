@@ -12,6 +12,9 @@ ALTER TABLE resources ADD COLUMN refs text[] COLLATE "C" NOT NULL DEFAULT '{}';
 ALTER TABLE resources ADD COLUMN missing_sizes text[] COLLATE "C" NOT NULL DEFAULT '{}';
 -- The pricing element in force at the message's time (item_hash); null: PRICING_FILE or the default.
 ALTER TABLE resources ADD COLUMN pricing_ref text COLLATE "C";
+-- What a CCN lists the message as: 'removing' (its removal cron found it unfunded; it is still
+-- priced and billed, spec §6.5), null for processed. Node-local: the last CCN polled says.
+ALTER TABLE resources ADD COLUMN ccn_status text;
 CREATE INDEX resources_refs ON resources USING gin (refs) WHERE source = 'network';
 
 -- Every verified resource message, authorized or not (it may become authorized when its owner's

@@ -199,6 +199,8 @@ export type ResourcesTable = {
 	missing_sizes: Generated<string[]>;
 	/** the pricing element in force at the message's time; null: the file or the default */
 	pricing_ref: string | null;
+	/** 'removing' as a CCN lists it; null: processed */
+	ccn_status: string | null;
 };
 
 export type ResourceSource = "registered" | "network";

@@ -16,12 +16,22 @@ import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import { backoffMs, sleep } from "../lib/sleep.ts";
 import type { Pricing, Settings } from "../pricing/index.ts";
-import { applyPage, type PageInput, type PageResult } from "./apply.ts";
+import { addToOutbox } from "../queue/outbox.ts";
+import { applyPage, FEED_OUTBOX_SOURCE, type PageInput, type PageResult } from "./apply.ts";
 import { type CcnClient, createCcnClient } from "./client.ts";
 import { type Checked, checkListed, classify, fingerprintOf, RESOURCE_TYPES } from "./intake.ts";
 import { createFeedProgress, type FeedProgressTracker } from "./progress.ts";
-import { cachedSizes, type FileSize } from "./resource-store.ts";
-import { aggregateFilters, CREDIT_FILTERS, messagesByHash, RESOURCE_FILTERS, receptionScan, type ScanPosition, timeScan } from "./scan.ts";
+import { cachedSizes, type FileSize, setRemoving } from "./resource-store.ts";
+import {
+	aggregateFilters,
+	CREDIT_FILTERS,
+	messagesByHash,
+	REMOVING_FILTERS,
+	RESOURCE_FILTERS,
+	receptionScan,
+	type ScanPosition,
+	timeScan,
+} from "./scan.ts";
 import {
 	alreadyDecided,
 	ensureSources,
@@ -254,8 +264,28 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 			if (signal.aborted) return;
 		}
 		if (useReception) await receptionPass(client);
+		await removingPass(client);
 		await markSynced(db, client.url, Date.now() - startedAt.getTime(), mode, deep);
 		state.synced = true;
+	}
+
+	/** The resources the CCN lists as REMOVING (the whole list, each poll): shown, still counted (spec §6.5). */
+	async function removingPass(client: CcnClient): Promise<void> {
+		const removing: string[] = [];
+		for await (const page of timeScan(client, REMOVING_FILTERS, 0, term.signal))
+			for (const m of page.messages) {
+				const hash = (m as { item_hash?: unknown } | null)?.item_hash;
+				if (typeof hash === "string") removing.push(hash);
+			}
+		const touched = await serialized(() =>
+			db.transaction().execute(async (trx) => {
+				if (!(await tryFeedLeadership(trx))) throw new LostFeedLeadershipError("another process holds the feed's writer lock");
+				const owners = await setRemoving(trx, removing);
+				await addToOutbox(trx, FEED_OUTBOX_SOURCE, owners);
+				return owners;
+			}),
+		);
+		if (touched.length > 0) onCommit?.(touched);
 	}
 
 	/** Messages the CCN received since its reception watermark (minus the lookback) that the time scans missed. */

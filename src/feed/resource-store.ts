@@ -378,3 +378,17 @@ export async function refusedForgetsOf(trx: Trx, owners: readonly string[]): Pro
 		timeMicros: BigInt(r.time_micros),
 	}));
 }
+
+/**
+ * Records which network resources a CCN lists as `removing` (its removal cron found them
+ * unfunded): those get `ccn_status = 'removing'`, the others lose it. Returns the owners whose
+ * resources changed status.
+ */
+export async function setRemoving(trx: Trx, removing: readonly string[]): Promise<string[]> {
+	const { rows } = await sql<{
+		owner: string;
+	}>`update resources set ccn_status = case when item_hash = any(${removing}::text[]) then 'removing' end
+		where source = 'network' and (ccn_status is not null or item_hash = any(${removing}::text[]))
+		and ccn_status is distinct from (case when item_hash = any(${removing}::text[]) then 'removing' end) returning owner`.execute(trx);
+	return [...new Set(rows.map((r) => r.owner))];
+}

@@ -127,4 +127,19 @@ describe("resources from the feed", () => {
 		expect(statuses[vm.itemHash]?.[0]).toBe("forgotten");
 		expect(statuses[late.item_hash]?.[0]).toBe("forgotten");
 	});
+
+	it("shows what the CCN lists as removing, and back to processed when it is funded again", async () => {
+		const vm = ccn.insert(await alice.sign(instance({ sender: alice.address, time: T })));
+		await sync();
+		const status = async () =>
+			(await database.db.selectFrom("resources").select("ccn_status").where("item_hash", "=", vm.itemHash).executeTakeFirstOrThrow())
+				.ccn_status;
+		expect(await status()).toBeNull();
+		ccn.setStatus(vm.itemHash, "removing");
+		await sync();
+		expect(await status()).toBe("removing");
+		ccn.setStatus(vm.itemHash, "processed");
+		await sync();
+		expect(await status()).toBeNull();
+	});
 });

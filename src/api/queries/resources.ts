@@ -16,6 +16,7 @@ const COLUMNS = [
 	"source",
 	"missing_sizes",
 	"pricing_ref",
+	"ccn_status",
 ] as const;
 
 /** A ledger row as the account resources route serves it. */

@@ -26,9 +26,10 @@ const ResourceSchema = z
 				"hold: the balance still covers it, oldest first; superfluid: the streams to its receiver cover the group; credit: one day of it is covered, oldest first (null when credits are not known)",
 		}),
 		source: z.enum(["registered", "network"]).openapi({ description: "`network`: learned from the feed; `registered`: PUT /v1/resources" }),
-		status: z
-			.enum(["processed"])
-			.openapi({ description: "The message's status as the oracle counts it: a forgotten resource is no longer listed" }),
+		status: z.enum(["processed", "removing"]).openapi({
+			description:
+				"What the CCN lists it as: `removing` when its removal cron found it unfunded (still priced and billed); a forgotten resource is no longer listed",
+		}),
 		predictedCut: z.boolean().nullable().openapi({
 			description:
 				"Our prediction of the CCN's removal cron: its next run would mark it REMOVING (hold: not covered, oldest first; credit: less than one day of it left, oldest funded first); null for superfluid or unknown credits",
@@ -121,7 +122,7 @@ export function accountResourceRoutes(deps: RouteDeps) {
 							acceptedAt: r.accepted_at.toISOString(),
 							covered: covered ?? null,
 							source: r.source,
-							status: "processed" as const,
+							status: r.ccn_status === "removing" ? ("removing" as const) : ("processed" as const),
 							predictedCut: f?.predictedCut ?? null,
 							runsOutAt: isoFromSeconds(f?.runsOutAt ?? null),
 							missingSizes: r.missing_sizes,
