@@ -82,8 +82,10 @@ export type FeedFollowerOptions = {
 	deepScan?: { everyMs: number; lookbackSeconds: number };
 	/** Scan the reception-ordered hashes too. Default true. */
 	receptionScan?: boolean;
-	/** Storage items (and file sizes) fetched at once per page. Default: `8`. */
+	/** Storage items fetched at once per page. Default: `8`. */
 	storageConcurrency?: number;
+	/** File sizes (`storage/by-message-hash`) fetched at once per page. Default: `32`. */
+	sizeConcurrency?: number;
 	/** `PRICING_FILE` / `SETTINGS_FILE`: they override the network's aggregates. */
 	pricingFile?: Pricing;
 	settingsFile?: Settings;
@@ -192,7 +194,7 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 		const cached = await cachedSizes(reads, [...refs]);
 		const todo = [...refs].filter((r) => !cached.has(r));
 		const out: FileSize[] = [];
-		const concurrency = options.storageConcurrency ?? 8;
+		const concurrency = options.sizeConcurrency ?? 32;
 		for (let i = 0; i < todo.length; i += concurrency) {
 			const found = await Promise.all(todo.slice(i, i + concurrency).map((h) => client.fileOfStore(h, term.signal)));
 			for (const [j, f] of found.entries()) if (f) out.push({ messageHash: todo[i + j] as string, ...f, source: client.url });
