@@ -9,6 +9,7 @@ import { runIndexerBench } from "./indexer.ts";
 import { dropBenchDatabases, print } from "./lib.ts";
 import { runLocalCcnBench } from "./local-ccn.ts";
 import { runPricingBench } from "./pricing.ts";
+import { runResourceBench } from "./resources.ts";
 import { runStreamBench } from "./streams.ts";
 
 const BENCHES: [string, string, () => Promise<Record<string, number | string>>][] = [
@@ -19,6 +20,7 @@ const BENCHES: [string, string, () => Promise<Record<string, number | string>>][
 	["api", "API: can-pay, accounts and a trivial route", runApiBench],
 	["ccn", "Local CCN: signing, loading and serving 200k messages", runLocalCcnBench],
 	["feed", "Feed: backfill of 100k signed credit posts", runFeedBench],
+	["resources", "Resources: backfill of 200k resource messages with file sizes; accounts and can-pay latency", runResourceBench],
 ];
 
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());

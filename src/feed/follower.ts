@@ -8,6 +8,7 @@
  * another one stands by and takes over when it goes.
  */
 import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import type { FeedConfig } from "../config/env.ts";
 import type { Db } from "../db/database.ts";
 import { fromTimestampMicros } from "../domain/network/cursor.ts";
@@ -379,6 +380,8 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 			if (controller.signal.aborted) return;
 			await ensureSources(db, feed.urls);
 			term = new AbortController();
+			// Every request in flight listens to it (size fetches run 32 at once per CCN).
+			setMaxListeners(256, term.signal);
 			const stop = () => term.abort();
 			controller.signal.addEventListener("abort", stop, { once: true });
 			const results = await Promise.allSettled(feed.urls.map((url) => follow(url)));

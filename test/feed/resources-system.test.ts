@@ -262,4 +262,22 @@ describe("every resource of the network, from the feed", () => {
 		const credits = listed.filter((r) => r.paymentType === "credit");
 		expect(credits.every((r) => r.predictedCut === false && r.runsOutAt !== null)).toBe(true);
 	});
+
+	it("keeps registered and network resources one set: a PUT of a network resource changes nothing, its DELETE is 409", async () => {
+		const [hash, r] = [...network.resources].find(([, x]) => x.fate === "valid" && x.type === "INSTANCE") as [
+			string,
+			{ content: object; message: AlephMessage },
+		];
+		const before = await price(hash);
+		const put = await system.api(`/v1/resources/${hash}`, {
+			method: "PUT",
+			body: JSON.stringify({
+				message: { type: "INSTANCE", sender: r.message.sender, time: r.message.time, item_hash: hash, content: r.content },
+				acceptedAt: new Date(r.message.time * 1000).toISOString(),
+			}),
+		});
+		expect(put.status).toBe(200);
+		expect((await system.api(`/v1/resources/${hash}`, { method: "DELETE" })).status).toBe(409);
+		expect(await price(hash)).toEqual(before);
+	});
 });

@@ -115,16 +115,23 @@ export function resourceRoutes(deps: RouteDeps) {
 			method: "delete",
 			path: "/{item_hash}",
 			tags: ["Ledger"],
-			summary: "Forget a registered resource",
+			summary: "Forget a registered resource (one learned from the network feed is 409: a FORGET message removes it)",
 			security: [{ bearer: [] }],
 			middleware: [auth],
 			request: { params: ItemHashParams },
-			responses: { 204: { description: "Forgotten" }, ...errorResponses(400, 401, 403, 404) },
+			responses: { 204: { description: "Forgotten" }, ...errorResponses(400, 401, 403, 404, 409) },
 		}),
 		async (c) => {
 			const { item_hash: itemHash } = c.req.valid("param");
 			const owner = await forgetResource(ctx.db, itemHash);
 			if (owner === null) throw new ApiError(404, "not_found", `No resource is registered under ${itemHash}.`, "item_hash");
+			if (owner === "network")
+				throw new ApiError(
+					409,
+					"conflict",
+					`The resource ${itemHash} was learned from the network feed; only a FORGET message removes it.`,
+					"item_hash",
+				);
 			await recompute(owner);
 			return c.body(null, 204);
 		},
