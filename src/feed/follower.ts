@@ -269,6 +269,8 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 		if (useReception) await receptionPass(client);
 		await removingPass(client);
 		await markSynced(db, client.url, Date.now() - startedAt.getTime(), mode, deep);
+		// A first catch-up makes credits known: its outbox rows are to be drained now.
+		if (!state.synced) onCommit?.([]);
 		state.synced = true;
 	}
 
