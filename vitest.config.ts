@@ -13,6 +13,7 @@ const UNIT = [
 	"test/config/**/*.test.ts",
 	"test/db/unnest.test.ts",
 	"test/domain/**/*.test.ts",
+	"test/feed/progress.test.ts",
 	"test/indexer/block-ranges.test.ts",
 	"test/indexer/events.test.ts",
 	"test/jobs/**/*.test.ts",

@@ -1,6 +1,7 @@
 /**
  * Runs every benchmark of `bench/` and prints their results (`npm run bench`). Each one measures
- * its own baseline in the same run. BENCH_ONLY=indexer,streams,… selects some.
+ * its own baseline in the same run. BENCH_ONLY=indexer,streams,… selects some
+ * (BENCH_SCALE_SIZES=10000,100000,1000000 adds the million to `scale`).
  */
 import { runApiBench } from "./api.ts";
 import { runEntitlementBench } from "./entitlements.ts";
@@ -10,6 +11,7 @@ import { dropBenchDatabases, print } from "./lib.ts";
 import { runLocalCcnBench } from "./local-ccn.ts";
 import { runPricingBench } from "./pricing.ts";
 import { runResourceBench } from "./resources.ts";
+import { runScaleBench } from "./scale.ts";
 import { runStreamBench } from "./streams.ts";
 
 const BENCHES: [string, string, () => Promise<Record<string, number | string>>][] = [
@@ -20,6 +22,7 @@ const BENCHES: [string, string, () => Promise<Record<string, number | string>>][
 	["api", "API: can-pay, accounts and a trivial route", runApiBench],
 	["ccn", "Local CCN: signing, loading and serving 200k messages", runLocalCcnBench],
 	["feed", "Feed: backfill of 100k signed credit posts", runFeedBench],
+	["scale", "Scale: accounts, can-pay, holders, balances-update, sweep and migrate at 10k and 100k accounts", runScaleBench],
 	["resources", "Resources: backfill of 200k resource messages with file sizes; accounts and can-pay latency", runResourceBench],
 ];
 

@@ -31,7 +31,10 @@ export function createFeedProgress(reportEveryMs = 2_000, windowMs = 10_000) {
 			const last = samples.at(-1);
 			const seconds = first && last ? (last.t - first.t) / 1000 : 0;
 			const rate = first && last && seconds > 0 ? (last.messages - first.messages) / seconds : 0;
-			const pace = first?.reached != null && last?.reached != null && seconds > 0 ? (last.reached - first.reached) / seconds : 0;
+			// From the first sample that reached a time (the opening sample has none).
+			const from = samples.find((s) => s.reached !== null);
+			const paceSeconds = from && last ? (last.t - from.t) / 1000 : 0;
+			const pace = from?.reached != null && last?.reached != null && paceSeconds > 0 ? (last.reached - from.reached) / paceSeconds : 0;
 			const behind = reached === null ? null : Math.max(0, nowSeconds - reached);
 			return {
 				phase,

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { type Address, getAddress } from "viem";
+import { type Address, formatEther, getAddress } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AnvilInstance, startAnvil } from "../../devchain/anvil.ts";
 import { createDevClient, type DevClient } from "../../devchain/client.ts";
@@ -288,6 +288,91 @@ describe("the account page", () => {
 	});
 });
 
+/** Each row of a table's body: the addresses it shows (their full form) and its exact amounts. */
+const tableRows = (selector: string) =>
+	page.$$eval(`${selector} .table-wrap tbody tr`, (rows) =>
+		rows.map((row) => ({
+			cells: [...row.querySelectorAll("td")].map((td) => td.textContent?.trim() ?? ""),
+			addresses: [...row.querySelectorAll("code.address")].map((c) => c.getAttribute("title")),
+			amounts: [...row.querySelectorAll(".amount")].map((a) => a.getAttribute("data-value")),
+		})),
+	);
+
+describe("the lists, as the API gives them", () => {
+	type Holder = { address: string; balance: { aleph: string } };
+	const expectHolders = async (path: string, holders: Holder[], first: number) => {
+		await problems.navigate(url(path));
+		await waitForDashboard(page);
+		await page.waitForSelector("#top tbody tr");
+		const rows = await tableRows("#top");
+		expect(rows.map((r) => [r.cells[0], r.addresses[0], r.amounts[0]])).toEqual(
+			holders.map((h, i) => [String(first + i), h.address, h.balance.aleph]),
+		);
+	};
+
+	it("holders: the API's order in all and per chain with the chain switch, a later page from its cursor", async () => {
+		await page.setViewportSize({ width: 1280, height: 800 });
+		const all = await api("/v1/stats/holders?limit=25");
+		expect(all.holders.length).toBeGreaterThan(10);
+		await expectHolders("/dashboard/holders", all.holders, 1);
+
+		const eth = await api("/v1/stats/holders?chain=ETH&limit=25");
+		await Promise.all([page.waitForURL(/chain=ETH/), page.click("nav.choices a:text-is('ETH')")]);
+		await waitForDashboard(page);
+		await page.waitForSelector("#top tbody tr");
+		expect((await tableRows("#top")).map((r) => r.addresses[0])).toEqual(eth.holders.map((h: Holder) => h.address));
+		expect(await page.getAttribute("nav.choices a[aria-current=true]", "href")).toContain("chain=ETH");
+
+		// Page 2 starts where the API's cursor says, numbered on, with a way back.
+		const firstFive = await api("/v1/stats/holders?limit=5");
+		const cursor = firstFive.nextCursor as string;
+		const later = await api(`/v1/stats/holders?limit=25&cursor=${encodeURIComponent(cursor)}`);
+		await expectHolders(`/dashboard/holders?cursor=${encodeURIComponent(cursor)}&from=6`, later.holders, 6);
+		expect(later.holders[0].address).toBe(all.holders[5].address);
+		expect(await page.locator("#top .pager a:text-is('First page')").count()).toBe(1);
+		expect(problems.list).toEqual([]);
+	});
+
+	it("streams: each receiver's ALEPH per hour, the 80/20 split, the soonest to run dry counting down", async () => {
+		const flows = await api("/v1/stats/flows?limit=1000");
+		const dry = await api("/v1/stats/running-dry?limit=20");
+		await problems.navigate(url("/dashboard/streams"));
+		await waitForDashboard(page);
+		await page.waitForSelector("#receivers tbody tr");
+		const perHour = (weiPerSecond: string) => formatEther(BigInt(weiPerSecond) * 3600n).replace(/\.0$/, "");
+		const rows = await tableRows("#receivers");
+		expect(rows.map((r) => [r.addresses[0], r.amounts[0]])).toEqual(
+			flows.receivers.map((r: { receiver: string; flowRate: { weiPerSecond: string } }) => [r.receiver, perHour(r.flowRate.weiPerSecond)]),
+		);
+		const communityRows = rows.filter((r) => r.cells[1]?.includes("community"));
+		expect(communityRows.map((r) => r.addresses[0])).toEqual([getAddress(community)]);
+		// Both payers stream exactly 80 % of their price to a CRN and the rest to the community wallet.
+		expect((await tableRows("#split")).map((r) => r.cells)).toEqual([["AVAX", "80.00 %", "20.00 %"]]);
+
+		const soonest = dry.accounts[0];
+		expect(getAddress(soonest.address)).toBe(getAddress(payer));
+		const first = page.locator("#running-dry tbody tr").first();
+		expect(await first.locator("code.address").getAttribute("title")).toBe(soonest.address);
+		expect(await first.locator("time[data-relative]").getAttribute("datetime")).toBe(soonest.streams.AVAX.criticalAt);
+		expect(await first.locator("time[data-relative]").textContent()).toMatch(/^in \d+h \d\dm$/);
+		expect(problems.list).toEqual([]);
+	});
+
+	it("account: the account's alerts, as /v1/alerts lists them", async () => {
+		const small = crowd[0] as Address;
+		const { alerts } = await api(`/v1/alerts?address=${small}&limit=100`);
+		expect(alerts.length).toBeGreaterThan(0);
+		await problems.navigate(url(`/dashboard/account?address=${small}`));
+		await waitForDashboard(page);
+		await page.waitForSelector("#alerts tbody tr");
+		const rows = await tableRows("#alerts");
+		expect(rows.map((r) => [r.cells[1], r.cells[3]])).toEqual(
+			alerts.map((a: { kind: string; status: string }) => [a.kind.replaceAll("_", " "), a.status]),
+		);
+		expect(problems.list).toEqual([]);
+	});
+});
+
 describe("usability", () => {
 	it("reaches the main navigation with Tab, showing where the focus is", async () => {
 		await problems.navigate(url("/dashboard/holders"));
@@ -314,6 +399,61 @@ describe("usability", () => {
 		// The current page is marked for screen readers too.
 		expect(await page.getAttribute("nav[aria-label=Main] a[aria-current=page]", "href")).toBe("/dashboard/holders");
 		await Promise.all([page.waitForURL(/\/dashboard\/alerts$/), page.keyboard.press("Enter")]);
+	});
+
+	it("has readable contrast: every visible text is at least 4.5:1 against its background (3:1 when large), WCAG AA", async () => {
+		await page.setViewportSize({ width: 1280, height: 800 });
+		const failures: string[] = [];
+		for (const [name, path, charts] of PAGES) {
+			await problems.navigate(url(path()));
+			await waitForDashboard(page);
+			await waitForCharts(page, charts);
+			const low = await page.evaluate(() => {
+				const rgba = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number) as [number, number, number, number?];
+				const luminance = ([r, g, b]: number[]) => {
+					const lin = (channel: number) => {
+						const v = channel / 255;
+						return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+					};
+					return 0.2126 * lin(r as number) + 0.7152 * lin(g as number) + 0.0722 * lin(b as number);
+				};
+				/** The opaque colour behind an element: its ancestors' backgrounds blended from the page's. */
+				const background = (el: Element | null): number[] => {
+					const layers: number[][] = [];
+					for (let e = el; e; e = e.parentElement) {
+						const c = rgba(getComputedStyle(e).backgroundColor);
+						const alpha = c[3] ?? 1;
+						if (alpha > 0) layers.push([c[0], c[1], c[2], alpha]);
+						if (alpha >= 1) break;
+					}
+					let out = [255, 255, 255];
+					for (const [r, g, b, a] of layers.reverse())
+						out = [r, g, b].map((v, i) => (v as number) * (a as number) + (out[i] as number) * (1 - (a as number)));
+					return out;
+				};
+				const out: string[] = [];
+				const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+				for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+					const el = node.parentElement;
+					if (!el || !node.textContent?.trim() || el.closest(".visually-hidden, [hidden], svg")) continue;
+					const box = el.getBoundingClientRect();
+					const style = getComputedStyle(el);
+					if (box.width === 0 || box.height === 0 || style.visibility === "hidden" || Number(style.opacity) === 0) continue;
+					const fg = rgba(style.color);
+					const bg = background(el);
+					const a = fg[3] ?? 1;
+					const text = [fg[0], fg[1], fg[2]].map((v, i) => v * a + (bg[i] as number) * (1 - a));
+					const [l1, l2] = [luminance(text), luminance(bg)].sort((x, y) => y - x) as [number, number];
+					const ratio = (l1 + 0.05) / (l2 + 0.05);
+					const size = Number.parseFloat(style.fontSize);
+					const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+					if (ratio < (large ? 3 : 4.5)) out.push(`"${node.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}:1`);
+				}
+				return out;
+			});
+			failures.push(...low.map((f) => `${name}: ${f}`));
+		}
+		expect(failures).toEqual([]);
 	});
 
 	it("pauses while the tab is hidden and reads the API again when it is shown", async () => {

@@ -59,7 +59,12 @@ afterEach(async () => {
 });
 
 describe("the feed follower", () => {
-	it("backfills the credit history, then follows new posts", async () => {
+	it.each(["cursor", "page"] as const)("backfills the credit history, then follows new posts (a CCN in %s mode)", async (mode) => {
+		if (mode === "page") {
+			// A CCN older than 0.10.1 ignores `cursor` and answers pages only.
+			await ccn.stop();
+			ccn = await startLocalCcn({ legacy: true });
+		}
 		const t = now() - 10 * HOUR;
 		ccn.insert(await authorizeDelegate(t));
 		ccn.insert(
@@ -83,6 +88,23 @@ describe("the feed follower", () => {
 		ccn.insert(await distribute(now(), [{ address: carol, amount: 50 }]));
 		await waitSynced(database.db, [ccn.url], later);
 		expect((await storedBalances(database.db)).get(carol)).toBe(250n);
+		// What /v1/status shows as `backfill` (saved after each poll): caught up, every message read
+		// (the lookback re-reads some).
+		const deadline = Date.now() + 30_000;
+		for (;;) {
+			const source = await database.db
+				.selectFrom("feed_sources")
+				.select(["mode", "progress"])
+				.where("url", "=", ccn.url)
+				.executeTakeFirstOrThrow();
+			expect(source.mode).toBe(mode);
+			if ((source.progress?.messages ?? 0) >= 5 || Date.now() > deadline) {
+				expect(source.progress).toMatchObject({ phase: "live", etaSeconds: null });
+				expect(source.progress?.messages).toBeGreaterThanOrEqual(5);
+				break;
+			}
+			await new Promise((r) => setTimeout(r, 25));
+		}
 	});
 
 	it("reads storage-type posts from /storage/raw and checks their hash", async () => {

@@ -80,7 +80,7 @@ async function storedBalance(db: TestDatabase): Promise<bigint | undefined> {
 }
 
 describe("the chain set a database serves", () => {
-	it("refuses `work` and `serve` with other CHAINS (exit 1, one line) and leaves the entitlements alone; `migrate` changes the set", async () => {
+	it("refuses `work`, `serve` and `all` with other CHAINS (exit 1, one line) and leaves the entitlements alone; `migrate` changes the set", async () => {
 		const db = await database();
 		await seedAccount(db);
 		const base = { DATABASE_URL: db.url, REDIS_URL: redis.url, PORT: "0" };
@@ -88,7 +88,7 @@ describe("the chain set a database serves", () => {
 		await eventually(async () => storedBalance(db), 60_000, "the first worker's entitlement");
 		expect((await terminate(first)).code).toBe(0);
 
-		for (const role of ["work", "serve"]) {
+		for (const role of ["work", "serve", "all"]) {
 			const refused = await runCli(role, { ...base, ...chains("AVAX") }, 30_000);
 			expect(refused.code).toBe(1);
 			expect(lines(refused.output)).toEqual([
@@ -157,6 +157,37 @@ describe("Redis away", () => {
 		const { code, output } = await terminate(serve);
 		expect(code).toBe(0);
 		expect(output).not.toContain("Shutdown step failed");
+	});
+
+	it("`all` and `watch` start degraded: the chain is indexed, /ready and /v1/status say the queue is away, SIGTERM stops them", async () => {
+		const local = { CHAINS: "ETH", ETH_RPC_URL: anvil.url, ETH_CHAIN_ID: String(anvil.chainId), ETH_TOKEN: token, ETH_START_BLOCK: "0" };
+		for (const role of ["all", "watch"]) {
+			const db = await database();
+			const port = await findFreePort();
+			const env = { DATABASE_URL: db.url, REDIS_URL: await closedRedis(), ...local };
+			const cli = spawn(role, role === "all" ? { ...env, PORT: String(port) } : { ...env, METRICS_PORT: String(port) });
+			const head = await createDevClient(anvil).getBlockNumber();
+			await eventually(
+				async () => {
+					const row = await db.db.selectFrom("chains").select("indexed_block").executeTakeFirst();
+					return row && row.indexed_block >= head ? true : undefined;
+				},
+				60_000,
+				`${role} indexing the chain with Redis away`,
+			);
+			if (role === "all") {
+				const ready = await answered(`http://127.0.0.1:${port}/ready`);
+				expect(ready.status).toBe(503);
+				expect(((await ready.json()) as { reasons: string[] }).reasons).toContain(
+					"the job queue (Redis) does not answer: entitlements are not recomputed",
+				);
+				const status = (await (await fetch(`http://127.0.0.1:${port}/v1/status`)).json()) as { queue: unknown };
+				expect(status.queue).toEqual({ kind: "bullmq", reachable: false });
+			} else expect((await answered(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+			const { code, output } = await terminate(cli);
+			expect(code, role).toBe(0);
+			expect(output).not.toContain("Shutdown step failed");
+		}
 	});
 });
 
