@@ -88,7 +88,7 @@ async function history(): Promise<AlephMessage[]> {
 }
 
 /** The local CCN in its own process (a CCN is another machine: its CPU is not the follower's). */
-async function startCcnProcess(file: string): Promise<{ url: string; child: ChildProcess }> {
+export async function startCcnProcess(file: string): Promise<{ url: string; child: ChildProcess }> {
 	const child = spawn(process.execPath, ["--import", "tsx", SERVER, file], { stdio: ["ignore", "pipe", "inherit"] });
 	const url = await new Promise<string>((resolve, reject) => {
 		let out = "";

@@ -10,6 +10,7 @@ import { runIndexerBench } from "./indexer.ts";
 import { dropBenchDatabases, print } from "./lib.ts";
 import { runLocalCcnBench } from "./local-ccn.ts";
 import { runPricingBench } from "./pricing.ts";
+import { runResourceBench } from "./resources.ts";
 import { runScaleBench } from "./scale.ts";
 import { runStartupBench } from "./startup.ts";
 import { runStreamBench } from "./streams.ts";
@@ -24,6 +25,7 @@ const BENCHES: [string, string, () => Promise<Record<string, number | string>>][
 	["ccn", "Local CCN: signing, loading and serving 200k messages", runLocalCcnBench],
 	["feed", "Feed: backfill of 100k signed credit posts", runFeedBench],
 	["scale", "Scale: accounts, can-pay, holders, balances-update, sweep and migrate at 10k and 100k accounts", runScaleBench],
+	["resources", "Resources: backfill of 200k resource messages with file sizes; accounts and can-pay latency", runResourceBench],
 ];
 
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());

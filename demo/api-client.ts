@@ -84,6 +84,12 @@ export function createApiClient(baseUrl: string, apiKey: string) {
 		ready: () => call<{ ok: boolean; reasons: string[] }>("GET", "/ready", undefined, [200, 503]),
 		/** `GET /v1/alerts?status=`. */
 		alerts: (status?: "open" | "resolved") => call<{ alerts: Alert[] }>("GET", `/v1/alerts?limit=1000${status ? `&status=${status}` : ""}`),
+		/** `GET /api/v0/price/{item_hash}`: the status alone (200 priced, 404 not known yet, 410 forgotten) and the cost. */
+		price: async (itemHash: string) => {
+			const response = await fetch(new URL(`/api/v0/price/${itemHash}`, baseUrl), { signal: AbortSignal.timeout(15_000) });
+			const body = (await response.json().catch(() => null)) as { cost?: string } | null;
+			return { status: response.status, cost: body?.cost ?? null };
+		},
 		/** `GET /v1/accounts/{address}`. */
 		account: (address: string) => call<Account>("GET", `/v1/accounts/${address}`),
 	};

@@ -48,6 +48,11 @@ export function curlExamples(apiUrl: string, showcase: Showcase, credits: Credit
 			canPayCurl(apiUrl, credits.no),
 		],
 		[`credits of an account whose credit instance spends them (runs out during the demo)`, `curl -s ${apiUrl}/v1/accounts/${credits.dry}`],
+		[
+			`its resources, published on the network (a STORE used as a volume, a delegate's instance; a forgotten one is gone)`,
+			`curl -s ${apiUrl}/v1/accounts/${credits.dry}/resources`,
+		],
+		[`a resource's price as a CCN answers it, from the feed`, `curl -s ${apiUrl}/api/v0/price/${credits.published.volume}`],
 		[`a stream account running dry within the alert horizon (status "at_risk")`, `curl -s ${apiUrl}/v1/accounts/${showcase.atRisk}`],
 		["the open alerts", `curl -s '${apiUrl}/v1/alerts?status=open'`],
 		["what each CRN and the community wallet receive on AVAX (the 80/20 split)", `curl -s '${apiUrl}/v1/stats/flows?chain=AVAX'`],

@@ -1,8 +1,8 @@
 import type { Address } from "viem";
 import { keccak256, toHex } from "viem";
-import { creditDistribution, creditExpense, creditTransfer, securityAggregate } from "../devchain/ccn/messages.ts";
+import { creditDistribution, creditExpense, creditTransfer, forget, instance, securityAggregate, store } from "../devchain/ccn/messages.ts";
 import { type LocalCcn, startLocalCcn } from "../devchain/ccn/server.ts";
-import { createSigner, type Signer } from "../devchain/ccn/sign.ts";
+import { type AlephMessage, createSigner, type Signer } from "../devchain/ccn/sign.ts";
 import { parseAleph } from "../src/lib/amounts.ts";
 import { sleep } from "../src/lib/sleep.ts";
 import { type DemoContext, short } from "./context.ts";
@@ -30,8 +30,10 @@ export type CreditShowcase = {
 	richCredits: number;
 	poorCredits: number;
 	dryCredits: number;
-	/** Registered credit instances, by owner: what the expense ticks bill. */
+	/** Credit instances (registered, or published on the network), by owner: what the expense ticks bill. */
 	instances: { owner: Address; itemHash: string; perSecond: string }[];
+	/** Published through the local CCN: the dry account's instance (a STORE as its volume), its delegate's, one forgotten. */
+	published: { volume: string; delegated: string; forgotten: string };
 };
 
 /** One hour of a one-compute-unit instance, credits (14 250 per CU-hour, the default pricing). */
@@ -95,7 +97,10 @@ async function distribute(network: CreditNetwork, credits: { address: string; am
  */
 export async function openCreditScenario(ctx: DemoContext, network: CreditNetwork): Promise<CreditShowcase> {
 	const seed = ctx.options.seed;
-	const [rich, poor, dry, ...users] = demoAddresses(seed, "credit-user", 7) as [Address, Address, Address, ...Address[]];
+	const [rich, poor, ...users] = demoAddresses(seed, "credit-user", 6) as [Address, Address, ...Address[]];
+	// The dry account publishes its own instances on the network: the demo holds its key.
+	const drySigner = createSigner(demoKey(seed, "dry"));
+	const dry = drySigner.address as Address;
 	const day = CU_HOUR * 24;
 	const richCredits = 100_000_000;
 	const poorCredits = day - 42_000;
@@ -123,7 +128,6 @@ export async function openCreditScenario(ctx: DemoContext, network: CreditNetwor
 	for (const [owner, vcpus] of [
 		[rich, 2],
 		[rich, 1],
-		[dry, 1],
 		[sender, 1],
 		[recipient, 1],
 	] as const) {
@@ -131,6 +135,13 @@ export async function openCreditScenario(ctx: DemoContext, network: CreditNetwor
 		const registered = await ctx.api.register(message);
 		instances.push({ owner, itemHash: message.item_hash, perSecond: registered.costs.credit });
 	}
+	const published = await publishOnNetwork(ctx, network, drySigner);
+	for (const itemHash of [published.volume, published.delegated])
+		instances.push({ owner: dry, itemHash, perSecond: (await pricedByTheOracle(ctx, itemHash, 200)) as string });
+	await pricedByTheOracle(ctx, published.forgotten, 410);
+	ctx.say(
+		`CCN   ${short(dry)} published a STORE and an instance using it as a volume, its delegate an instance for it, and forgot a third: the oracle priced them from the feed`,
+	);
 	return {
 		yes: instanceMessage({ owner: rich, vcpus: 1, name: "credit-api", payment: credit }),
 		no: instanceMessage({ owner: poor, vcpus: 1, name: "credit-worker", payment: credit }),
@@ -141,7 +152,62 @@ export async function openCreditScenario(ctx: DemoContext, network: CreditNetwor
 		poorCredits,
 		dryCredits,
 		instances,
+		published,
 	};
+}
+
+/** `POST /api/v0/messages` (sync) of the local CCN, as the SDK publishes: refused messages throw. */
+async function publish(network: CreditNetwork, message: AlephMessage): Promise<void> {
+	const response = await fetch(`${network.ccn.url}/api/v0/messages`, {
+		method: "POST",
+		headers: { "content-type": "application/json" },
+		body: JSON.stringify({ sync: true, message }),
+	});
+	if (response.status !== 200) throw new Error(`the local CCN refused a ${message.type}: ${response.status} ${await response.text()}`);
+}
+
+/**
+ * The dry account's resources published through the local CCN, as a user's SDK would: its
+ * security aggregate authorizing a delegate for INSTANCEs, a STORE (credit) and an INSTANCE that
+ * mounts it as a volume, an INSTANCE its delegate publishes for it, and one it starts and forgets.
+ */
+async function publishOnNetwork(ctx: DemoContext, network: CreditNetwork, owner: Signer): Promise<CreditShowcase["published"]> {
+	const vmDelegate = createSigner(demoKey(ctx.options.seed, "vm-delegate"));
+	const credit = { chain: "ETH", type: "credit" } as const;
+	const requirements = { node: { node_hash: "dc3d1d194a990b5c54380c3c0439562fefa42f5a46807cba1c500ec3affecf04" } };
+	const vm = { resources: { vcpus: 1, memory: 2048 }, rootfs: { sizeMib: 20480 }, payment: credit, requirements };
+	await publish(
+		network,
+		await owner.sign(
+			securityAggregate({
+				sender: owner.address,
+				time: nextTime(),
+				authorizations: [{ address: vmDelegate.address, types: ["INSTANCE"] }],
+			}),
+		),
+	);
+	const file = network.ccn.addFile(Buffer.alloc(3 * 1024 * 1024, 7));
+	const s = await owner.sign(store({ sender: owner.address, time: nextTime(), itemHash: file, payment: credit }));
+	await publish(network, s);
+	const withVolume = await owner.sign(
+		instance({ sender: owner.address, time: nextTime(), ...vm, volumes: [{ mount: "/data", ref: s.item_hash, use_latest: false }] }),
+	);
+	await publish(network, withVolume);
+	const delegated = await vmDelegate.sign(instance({ sender: vmDelegate.address, address: owner.address, time: nextTime(), ...vm }));
+	await publish(network, delegated);
+	const gone = await owner.sign(instance({ sender: owner.address, time: nextTime(), ...vm }));
+	await publish(network, gone);
+	await publish(network, await owner.sign(forget({ sender: owner.address, time: nextTime(), hashes: [gone.item_hash] })));
+	return { volume: withVolume.item_hash, delegated: delegated.item_hash, forgotten: gone.item_hash };
+}
+
+/** Waits until the oracle answers `status` for the item's price (it follows the feed); its cost. */
+async function pricedByTheOracle(ctx: DemoContext, itemHash: string, status: 200 | 410): Promise<string | null> {
+	for (;;) {
+		const answer = await ctx.api.price(itemHash);
+		if (answer.status === status) return answer.cost;
+		await sleep(200, ctx.signal);
+	}
 }
 
 /**

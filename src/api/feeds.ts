@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { ApiContext } from "./context.ts";
-import { listFeedRows } from "./queries/feeds.ts";
+import { listFeedRows, pricingElements } from "./queries/feeds.ts";
 
 export const FeedStatusSchema = z
 	.object({
@@ -66,4 +66,41 @@ export async function feedStatuses(ctx: ApiContext): Promise<FeedStatus[]> {
 			backfill: row?.progress ?? null,
 		};
 	});
+}
+
+export const PricingStatusSchema = z
+	.object({
+		pricing: z.object({
+			source: z.enum(["file", "network", "default"]).openapi({
+				description: "What prices a message now: PRICING_FILE, the network's `pricing` aggregate of PRICING_OWNER, or the built-in default",
+			}),
+			elements: z
+				.number()
+				.int()
+				.openapi({ description: "Authorized elements of the aggregate followed (each message is priced with those before it)" }),
+			latest: z
+				.object({ itemHash: z.string(), time: z.string().openapi({ format: "date-time" }) })
+				.nullable()
+				.openapi({ description: "The newest element" }),
+		}),
+		settings: z.object({
+			source: z.enum(["file", "network", "default"]),
+			elements: z.number().int(),
+			latest: z.object({ itemHash: z.string(), time: z.string().openapi({ format: "date-time" }) }).nullable(),
+		}),
+	})
+	.openapi("PricingStatus");
+
+/** Where prices come from (spec aleph-network §6.3): the files override the network's timeline, else the default. */
+export async function pricingStatus(ctx: ApiContext): Promise<z.infer<typeof PricingStatusSchema>> {
+	const elements = ctx.config.feed.urls.length === 0 ? [] : await pricingElements(ctx.db, ctx.config.feed.pricingOwner);
+	const of = (key: "pricing" | "settings", file: string | null) => {
+		const e = elements.find((x) => x.key === key);
+		return {
+			source: file !== null ? ("file" as const) : e ? ("network" as const) : ("default" as const),
+			elements: e?.count ?? 0,
+			latest: e ? { itemHash: e.item_hash, time: new Date(Number(e.time_micros / 1000n)).toISOString() } : null,
+		};
+	};
+	return { pricing: of("pricing", ctx.config.pricingFile), settings: of("settings", ctx.config.settingsFile) };
 }

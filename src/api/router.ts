@@ -1,5 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { computeEntitlement, type Entitlement, type EntitlementInputs } from "../domain/entitlement.ts";
+import { loadPricingTimeline } from "../feed/resource-store.ts";
+import type { Pricing, Settings } from "../pricing/index.ts";
+import type { PricingTimeline } from "../pricing/timeline.ts";
 import { type ApiContext, type ApiEnv, wallClock } from "./context.ts";
 import { validationHook } from "./errors.ts";
 import type { Freshness } from "./freshness.ts";
@@ -25,6 +28,12 @@ export type RouteDeps = {
 	 * backfill. Credits are known when a feed is configured and has backfilled (cached 1 s).
 	 */
 	withCreditState(inputs: EntitlementInputs): Promise<EntitlementInputs>;
+	/**
+	 * The aggregates a message of time `seconds` is priced with (spec §6.3): PRICING_FILE /
+	 * SETTINGS_FILE when configured, else the network's timeline when a feed is configured (cached
+	 * 1 s), else the built-in defaults.
+	 */
+	pricingAt(seconds: number): Promise<{ pricing: Pricing; settings: Settings }>;
 };
 
 /** Builds the deps shared by every route factory of one app. */
@@ -41,6 +50,22 @@ export function createRouteDeps(ctx: ApiContext, fresh: Freshness): RouteDeps {
 		}
 		return synced.value;
 	};
+	let timeline: { at: number; value: Promise<PricingTimeline> } | null = null;
+	const networkTimeline = () => {
+		if (timeline === null || performance.now() - timeline.at > 1_000) {
+			const value = loadPricingTimeline(ctx.db, {
+				issuers: [],
+				pricingOwner: ctx.config.feed.pricingOwner,
+				pricingFile: ctx.config.pricingFile ? ctx.pricing : undefined,
+				settingsFile: ctx.config.settingsFile ? ctx.settings : undefined,
+			});
+			timeline = { at: performance.now(), value };
+			value.catch(() => {
+				timeline = null;
+			});
+		}
+		return timeline.value;
+	};
 	return {
 		ctx,
 		fresh,
@@ -55,6 +80,12 @@ export function createRouteDeps(ctx: ApiContext, fresh: Freshness): RouteDeps {
 				horizonSeconds: ctx.config.alertHorizonSeconds,
 				creditFeed: ctx.config.feed.urls.length > 0,
 			}),
+		async pricingAt(seconds) {
+			const fixed = { pricing: ctx.pricing, settings: ctx.settings };
+			if (ctx.config.feed.urls.length === 0 || (ctx.config.pricingFile && ctx.config.settingsFile)) return fixed;
+			const inForce = (await networkTimeline()).at(BigInt(Math.floor(seconds * 1e6)));
+			return { pricing: inForce.pricing, settings: inForce.settings };
+		},
 		async withCreditState(inputs) {
 			if (ctx.config.feed.urls.length === 0) return inputs;
 			return { ...inputs, credits: { lots: inputs.credits?.lots ?? [], synced: await ledgerSynced() } };

@@ -32,6 +32,10 @@ export type Tables = {
 	credit_history: CreditHistoryTable;
 	credit_lots: CreditLotsTable;
 	credit_ledger: CreditLedgerTable;
+	resource_messages: ResourceMessagesTable;
+	file_sizes: FileSizesTable;
+	forgotten_messages: ForgottenMessagesTable;
+	forget_targets: ForgetTargetsTable;
 };
 
 export type ChainsTable = {
@@ -187,6 +191,45 @@ export type ResourcesTable = {
 	message_time: number;
 	accepted_at: Date;
 	created_at: Generated<Date>;
+	/** 'registered' (PUT /v1/resources) or 'network' (the feed) */
+	source: Generated<ResourceSource>;
+	/** STORE item hashes a VM references */
+	refs: Generated<string[]>;
+	/** refs whose size is unknown: their rows are missing */
+	missing_sizes: Generated<string[]>;
+	/** the pricing element in force at the message's time; null: the file or the default */
+	pricing_ref: string | null;
+	/** 'removing' as a CCN lists it; null: processed */
+	ccn_status: string | null;
+};
+
+export type ResourceSource = "registered" | "network";
+
+export type ResourceMessagesTable = {
+	item_hash: string;
+	message: unknown;
+	time_micros: bigint;
+	accepted_at: Date;
+};
+
+export type FileSizesTable = {
+	message_hash: string;
+	file_hash: string;
+	size: bigint;
+	source: string;
+	trusted: Generated<boolean>;
+	fetched_at: Generated<Date>;
+};
+
+export type ForgetTargetsTable = { forget_hash: string; target_hash: string };
+
+export type ForgottenMessagesTable = {
+	item_hash: string;
+	forgotten_by: string;
+	forgotten_at_micros: bigint;
+	type: string | null;
+	owner: string | null;
+	payment_type: string | null;
 };
 
 export type EntitlementsTable = {
@@ -277,7 +320,7 @@ export type FeedWatermarksTable = {
 	item_hash: string;
 };
 
-export type FeedMessageStatus = "applied" | "ignored" | "unauthorized" | "invalid";
+export type FeedMessageStatus = "applied" | "ignored" | "unauthorized" | "invalid" | "forgotten";
 
 export type FeedMessagesTable = {
 	item_hash: string;

@@ -12,7 +12,7 @@ import type { Trx } from "../db/database.ts";
 import type { FeedMessageStatus, FeedMessagesTable } from "../db/schema.ts";
 import { insertUnnest, unnestAs } from "../db/unnest.ts";
 import type { CreditPost } from "../domain/credits/posts.ts";
-import type { AggregateElement } from "../domain/network/aggregates.ts";
+import { type AggregateElement, aggregateKeyString } from "../domain/network/aggregates.ts";
 import type { MessageType } from "../domain/network/envelope.ts";
 import { type AuthorizedMessage, authorizedElements, isAuthorizedAt, type TimelineElement } from "../domain/network/security-timeline.ts";
 import type { VerifiedMessage } from "../domain/network/verify.ts";
@@ -20,6 +20,21 @@ import { isEvmAddress } from "../lib/address.ts";
 import { addToOutbox } from "../queue/outbox.ts";
 import { type Checked, type ClassifyOptions, classify, type Rejection } from "./intake.ts";
 import { changeLedger, insertCreditPosts, loadCreditPosts, setInLedger } from "./ledger-store.ts";
+import {
+	applyForgets,
+	type FileSize,
+	insertResourceMessages,
+	loadPricingTimeline,
+	loadResourceMessages,
+	priceResources,
+	refusedForgetsOf,
+	removeNetworkResources,
+	repriceFrom,
+	type StoredResource,
+	saveSizes,
+	type TargetRow,
+	tombstoned,
+} from "./resource-store.ts";
 
 export type Watermark = { scan: string; timeMicros: bigint; itemHash: string };
 
@@ -31,6 +46,8 @@ export type PageInput = {
 	watermark?: Watermark;
 	/** The reception-clock watermark this page moves to. */
 	receptionWm?: number;
+	/** File sizes the follower fetched for the page's resources (kept in `file_sizes`). */
+	sizes?: readonly FileSize[];
 };
 
 export type Counts = { seen: number; applied: number; ignored: number; unauthorized: number; invalid: number };
@@ -132,10 +149,10 @@ async function securityOf(trx: Trx, owners: readonly string[]): Promise<Map<stri
 
 type Tally = Map<string, Counts>;
 
-function tally(counts: Tally, source: string, status: keyof Counts, by = 1): void {
+function tally(counts: Tally, source: string, status: keyof Counts | "forgotten", by = 1): void {
 	const c = counts.get(source) ?? zero();
 	counts.set(source, c);
-	c[status] += by;
+	c[status === "forgotten" ? "ignored" : status] += by;
 }
 
 /**
@@ -149,9 +166,11 @@ async function refreshTimelines(
 	fresh: ReadonlySet<string>,
 	counts: Tally,
 	sources: Map<string, string>,
-): Promise<{ changedFrom: Map<string, bigint>; statuses: Map<string, boolean> }> {
+	pricingOwner: string,
+): Promise<{ changedFrom: Map<string, bigint>; statuses: Map<string, boolean>; pricingFrom: bigint | null }> {
 	const elements = await loadElements(trx, owners);
 	const changedFrom = new Map<string, bigint>();
+	let pricingFrom: bigint | null = null;
 	const statuses = new Map<string, boolean>();
 	const flips: StoredElement[] = [];
 	for (const owner of owners) {
@@ -164,6 +183,9 @@ async function refreshTimelines(
 			if (!isFresh && now === e.authorized) continue;
 			if (isFresh && !now) continue;
 			flips.push({ ...e, authorized: now });
+			if ((e.key === "pricing" || e.key === "settings") && e.owner.toLowerCase() === pricingOwner.toLowerCase()) {
+				if (pricingFrom === null || e.timeMicros < pricingFrom) pricingFrom = e.timeMicros;
+			}
 			if (e.key === "security") {
 				const from = changedFrom.get(owner);
 				if (from === undefined || e.timeMicros < from) changedFrom.set(owner, e.timeMicros);
@@ -183,7 +205,7 @@ async function refreshTimelines(
 			sources,
 		);
 	}
-	return { changedFrom, statuses };
+	return { changedFrom, statuses, pricingFrom };
 }
 
 /** Moves stored messages between applied and unauthorized, and their source's counters with them. */
@@ -220,12 +242,13 @@ async function reevaluate(
 	owner: string,
 	from: bigint,
 	security: readonly AggregateElement[],
-): Promise<{ authorize: string[]; revoke: string[] }> {
+): Promise<{ authorize: string[]; revoke: string[]; types: Map<string, string> }> {
 	const { rows } = await sql<StoredMessageRow>`select item_hash, type, chain, sender, owner, channel, post_type, time_micros, status
 		from feed_messages where owner = ${owner} and sender <> owner and time_micros >= ${from}
-		and type = 'POST' and status in ('applied', 'unauthorized')`.execute(trx);
+		and type in ('POST', 'INSTANCE', 'PROGRAM', 'STORE', 'V-PROGRAM') and status in ('applied', 'unauthorized')`.execute(trx);
 	const authorize: string[] = [];
 	const revoke: string[] = [];
+	const types = new Map(rows.map((r) => [r.item_hash, r.type]));
 	for (const r of rows) {
 		const ok = isAuthorizedAt(
 			{
@@ -243,7 +266,7 @@ async function reevaluate(
 		if (ok && r.status === "unauthorized") authorize.push(r.item_hash);
 		if (!ok && r.status === "applied") revoke.push(r.item_hash);
 	}
-	return { authorize, revoke };
+	return { authorize, revoke, types };
 }
 
 async function insertMessages(trx: Trx, source: string, fresh: readonly Fresh[]): Promise<void> {
@@ -301,12 +324,48 @@ function outcomeOf(
 	what: ReturnType<typeof classify>,
 	authorizedPosts: ReadonlySet<string>,
 	authorizedElements: ReadonlyMap<string, boolean>,
+	resourceOutcomes: ReadonlyMap<string, { status: FeedMessageStatus; reason: string | null }>,
 ): { status: FeedMessageStatus; reason: string | null } {
 	const unauthorized = { status: "unauthorized", reason: "sender_not_authorized" } as const;
 	if (what.kind === "credit") return authorizedPosts.has(what.post.itemHash) ? { status: "applied", reason: null } : unauthorized;
+	if (what.kind === "resource") return resourceOutcomes.get(what.resource.itemHash) ?? unauthorized;
+	if (what.kind === "forget") return resourceOutcomes.get(what.forget.itemHash) ?? { status: "invalid", reason: "forget_not_applied" };
 	if (what.kind === "aggregate")
 		return authorizedElements.get(what.element.itemHash) === true ? { status: "applied", reason: null } : unauthorized;
 	return { status: what.kind, reason: what.reason };
+}
+
+/** The page's fresh messages as FORGET targets, with the status they are about to be stored with. */
+function pageTargets(
+	classified: readonly { message: VerifiedMessage; what: ReturnType<typeof classify> }[],
+	authorizedPosts: ReadonlySet<string>,
+	authorizedElements: ReadonlyMap<string, boolean>,
+	resourceOutcomes: ReadonlyMap<string, { status: FeedMessageStatus; reason: string | null }>,
+): Map<string, TargetRow> {
+	const out = new Map<string, TargetRow>();
+	for (const { message, what } of classified) {
+		if (what.kind === "forget" && !resourceOutcomes.has(message.envelope.itemHash)) {
+			// A FORGET of the page not judged yet: a FORGET target refuses the FORGET whatever its status.
+			out.set(message.envelope.itemHash, targetRow(message, "applied"));
+			continue;
+		}
+		out.set(message.envelope.itemHash, targetRow(message, outcomeOf(what, authorizedPosts, authorizedElements, resourceOutcomes).status));
+	}
+	return out;
+}
+
+function targetRow(m: VerifiedMessage, status: FeedMessageStatus): TargetRow {
+	const a = authorizedMessage(m);
+	return {
+		item_hash: m.envelope.itemHash,
+		type: m.envelope.type,
+		owner: a.owner,
+		chain: a.chain,
+		channel: a.channel,
+		post_type: a.postType,
+		aggregate_key: m.content.kind === "AGGREGATE" ? aggregateKeyString(m.content.key) : null,
+		status,
+	};
 }
 
 /** Applies one page in the caller's transaction (see the module comment). */
@@ -348,11 +407,21 @@ export async function applyPage(trx: Trx, input: PageInput, options: ClassifyOpt
 	const elements = classified.flatMap((c) => (c.what.kind === "aggregate" ? [c.what.element] : []));
 	await insertElements(trx, elements);
 	const elementOwners = [...new Set(elements.map((e) => e.owner))];
-	const { changedFrom, statuses } = await refreshTimelines(trx, elementOwners, new Set(elements.map((e) => e.itemHash)), counts, sources);
+	const { changedFrom, statuses, pricingFrom } = await refreshTimelines(
+		trx,
+		elementOwners,
+		new Set(elements.map((e) => e.itemHash)),
+		counts,
+		sources,
+		options.pricingOwner,
+	);
 
 	// Credit posts of the page: authorized against their owner's timeline at their own time.
 	const credits = classified.flatMap((c) => (c.what.kind === "credit" ? [{ message: c.message, post: c.what.post }] : []));
-	const delegated = credits.filter((c) => c.message.envelope.sender.toLowerCase() !== c.message.content.address.toLowerCase());
+	const resources = classified.flatMap((c) => (c.what.kind === "resource" ? [{ message: c.message, resource: c.what.resource }] : []));
+	const delegated = [...credits, ...resources].filter(
+		(c) => c.message.envelope.sender.toLowerCase() !== c.message.content.address.toLowerCase(),
+	);
 	const security = await securityOf(trx, [...new Set([...delegated.map((c) => c.message.content.address), ...changedFrom.keys()])]);
 	const authorizedNow = new Set<string>();
 	for (const c of credits) {
@@ -366,10 +435,13 @@ export async function applyPage(trx: Trx, input: PageInput, options: ClassifyOpt
 	// Stored posts whose verdict a changed timeline flips.
 	const authorize: string[] = [];
 	const revoke: string[] = [];
+	// The resource messages among them (the rest are credit posts).
+	const resourceTypes = new Map<string, string>();
 	for (const [owner, from] of changedFrom) {
 		const flips = await reevaluate(trx, owner, from, security.get(owner) ?? []);
 		authorize.push(...flips.authorize);
 		revoke.push(...flips.revoke);
+		for (const [hash, type] of flips.types) if (type !== "POST") resourceTypes.set(hash, type);
 	}
 	await updateStatuses(
 		trx,
@@ -384,13 +456,80 @@ export async function applyPage(trx: Trx, input: PageInput, options: ClassifyOpt
 		...credits.filter((c) => authorizedNow.has(c.post.itemHash)).map((c) => c.post),
 		...(await loadCreditPosts(trx, authorize)),
 	];
-	const touched = await changeLedger(trx, { add: added, remove: await loadCreditPosts(trx, revoke) });
+	const touched: string[] = await changeLedger(trx, { add: added, remove: await loadCreditPosts(trx, revoke) });
+
+	// Resources (spec §6): stored once, authorized like credit posts, priced at their own time; the
+	// ones a changed timeline flips join or leave the set; a pricing change prices again from its
+	// time on; FORGETs last (a target of the same page is in place).
+	const resourceOutcomes = new Map<string, { status: FeedMessageStatus; reason: string | null }>();
+	const forgets = classified.flatMap((c) => (c.what.kind === "forget" ? [{ message: c.message, forget: c.what.forget }] : []));
+	const flippedResources = [...authorize, ...revoke].filter((h) => resourceTypes.get(h) !== undefined);
+	if (resources.length + forgets.length + flippedResources.length + changedFrom.size > 0 || pricingFrom !== null) {
+		await saveSizes(trx, input.sizes ?? []);
+		const timeline = await loadPricingTimeline(trx, options);
+		const stored: StoredResource[] = resources.map(({ message, resource }) => ({
+			...resource,
+			timeMicros: message.content.timeMicros,
+			acceptedAt: new Date(Number(message.envelope.timeMicros / 1000n)),
+		}));
+		await insertResourceMessages(trx, stored);
+		const gone = await tombstoned(trx, [...stored.map((r) => r.itemHash), ...authorize]);
+		const accepted: StoredResource[] = [];
+		for (const [i, { message }] of resources.entries()) {
+			const r = stored[i] as StoredResource;
+			if (gone.has(r.itemHash)) resourceOutcomes.set(r.itemHash, { status: "forgotten", reason: "forgotten_before" });
+			else if (isAuthorizedAt(authorizedMessage(message), security.get(message.content.address) ?? [])) {
+				resourceOutcomes.set(r.itemHash, { status: "applied", reason: null });
+				accepted.push(r);
+			}
+		}
+		const joining = await loadResourceMessages(
+			trx,
+			authorize.filter((h) => resourceTypes.has(h) && !gone.has(h)),
+		);
+		for (const owner of await priceResources(trx, [...accepted, ...joining], timeline)) touched.push(owner);
+		for (const owner of await removeNetworkResources(
+			trx,
+			revoke.filter((h) => resourceTypes.has(h)),
+		))
+			touched.push(owner);
+		if (pricingFrom !== null) for (const owner of await repriceFrom(trx, pricingFrom, timeline)) touched.push(owner);
+		const forgotten = await applyForgets(
+			trx,
+			forgets.map(({ message, forget }) => ({
+				forget,
+				sender: message.envelope.sender,
+				owner: message.content.address,
+				timeMicros: message.content.timeMicros,
+			})),
+			(owners) => securityOf(trx, owners),
+			pageTargets(classified, authorizedNow, statuses, resourceOutcomes),
+		);
+		for (const [hash, outcome] of forgotten.outcomes) resourceOutcomes.set(hash, outcome);
+		for (const hash of forgotten.forgotten)
+			if (resourceOutcomes.get(hash)?.status === "applied") resourceOutcomes.set(hash, { status: "forgotten", reason: "forgotten" });
+		touched.push(...forgotten.touched);
+		// FORGETs refused because their sender was not known to be allowed, judged again now that a
+		// target owner's security aggregate changed.
+		const again = await refusedForgetsOf(trx, [...changedFrom.keys()]);
+		if (again.length > 0) {
+			const judged = await applyForgets(trx, again, (owners) => securityOf(trx, owners), new Map());
+			const allowed = again.filter((f) => judged.outcomes.get(f.forget.itemHash)?.status === "applied");
+			await updateStatuses(
+				trx,
+				allowed.map((f) => ({ itemHash: f.forget.itemHash, authorized: true })),
+				counts,
+				sources,
+			);
+			touched.push(...judged.touched);
+		}
+	}
 
 	// The fresh messages themselves, with what became of them.
 	const outcomes: Fresh[] = classified.map(({ message, fingerprint, what }) => ({
 		message,
 		fingerprint,
-		...outcomeOf(what, authorizedNow, statuses),
+		...outcomeOf(what, authorizedNow, statuses, resourceOutcomes),
 	}));
 	await insertMessages(trx, source, outcomes);
 	for (const [i, f] of outcomes.entries()) {
@@ -408,7 +547,7 @@ export async function applyPage(trx: Trx, input: PageInput, options: ClassifyOpt
 			});
 	}
 
-	const accounts = touched.filter(isEvmAddress);
+	const accounts = [...new Set(touched)].filter(isEvmAddress);
 	await addToOutbox(trx, FEED_OUTBOX_SOURCE, accounts);
 	await saveCounts(trx, counts);
 	await saveWatermarks(trx, input);

@@ -29,6 +29,11 @@ export type CcnClient = {
 	receptionTime(itemHash: string, signal?: AbortSignal): Promise<number | null>;
 	/** The stored bytes of a file; null when the CCN does not have it. */
 	rawStorage(hash: string, signal?: AbortSignal): Promise<Uint8Array | null>;
+	/**
+	 * The file of a STORE message and its size (`GET /api/v0/storage/by-message-hash/{h}`, spec
+	 * §6.4: trusted data); null when the CCN has no file for it.
+	 */
+	fileOfStore(messageHash: string, signal?: AbortSignal): Promise<{ fileHash: string; size: bigint } | null>;
 };
 
 export type CcnClientOptions = {
@@ -175,6 +180,23 @@ export function createCcnClient(options: CcnClientOptions): CcnClient {
 				const micros = typeof reception === "string" ? parseIsoformat(reception) : null;
 				if (micros === null) throw new FeedRequestError("messages/{hash}: no reception_time");
 				return Number(micros) / 1e6;
+			}, signal);
+		},
+		fileOfStore(messageHash, signal) {
+			return withRetries(async () => {
+				const { status, body } = await once(
+					"file",
+					`/api/v0/storage/by-message-hash/${encodeURIComponent(messageHash)}`,
+					[200, 400, 404],
+					signal,
+				);
+				if (status !== 200) return null;
+				const { file_hash: fileHash, size } = parseJsonObject(body, "storage/by-message-hash");
+				if (typeof fileHash !== "string" || itemTypeFromHash(fileHash) === null)
+					throw new FeedRequestError("storage/by-message-hash: no file_hash");
+				if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0)
+					throw new FeedRequestError("storage/by-message-hash: size is not a byte count");
+				return { fileHash, size: BigInt(size) };
 			}, signal);
 		},
 		rawStorage(hash, signal) {

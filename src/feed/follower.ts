@@ -8,6 +8,7 @@
  * another one stands by and takes over when it goes.
  */
 import { createHash } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import type { FeedConfig } from "../config/env.ts";
 import type { Db } from "../db/database.ts";
 import { fromTimestampMicros } from "../domain/network/cursor.ts";
@@ -15,11 +16,23 @@ import { BaseError, describeError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import { backoffMs, sleep } from "../lib/sleep.ts";
-import { applyPage, type PageInput, type PageResult } from "./apply.ts";
+import type { Pricing, Settings } from "../pricing/index.ts";
+import { addToOutbox } from "../queue/outbox.ts";
+import { applyPage, FEED_OUTBOX_SOURCE, type PageInput, type PageResult } from "./apply.ts";
 import { type CcnClient, createCcnClient } from "./client.ts";
-import { type Checked, checkListed, fingerprintOf } from "./intake.ts";
+import { type Checked, checkListed, classify, fingerprintOf, RESOURCE_TYPES } from "./intake.ts";
 import { createFeedProgress, type FeedProgressTracker } from "./progress.ts";
-import { aggregateFilters, CREDIT_FILTERS, messagesByHash, receptionScan, type ScanPosition, timeScan } from "./scan.ts";
+import { cachedSizes, type FileSize, setRemoving } from "./resource-store.ts";
+import {
+	aggregateFilters,
+	CREDIT_FILTERS,
+	messagesByHash,
+	REMOVING_FILTERS,
+	RESOURCE_FILTERS,
+	receptionScan,
+	type ScanPosition,
+	timeScan,
+} from "./scan.ts";
 import {
 	alreadyDecided,
 	ensureSources,
@@ -72,6 +85,11 @@ export type FeedFollowerOptions = {
 	receptionScan?: boolean;
 	/** Storage items fetched at once per page. Default: `8`. */
 	storageConcurrency?: number;
+	/** File sizes (`storage/by-message-hash`) fetched at once per page. Default: `32`. */
+	sizeConcurrency?: number;
+	/** `PRICING_FILE` / `SETTINGS_FILE`: they override the network's aggregates. */
+	pricingFile?: Pricing;
+	settingsFile?: Settings;
 };
 
 /** Messages written in one transaction, at most (a page more when a page ends past it). */
@@ -92,7 +110,12 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 	const reads = options.readDb ?? db;
 	const logger = options.logger.child({ component: "feed" });
 	const deepScan = options.deepScan ?? { everyMs: 86_400_000, lookbackSeconds: 7 * 86_400 };
-	const classifyOptions = { issuers: feed.creditIssuers, pricingOwner: feed.pricingOwner };
+	const classifyOptions = {
+		issuers: feed.creditIssuers,
+		pricingOwner: feed.pricingOwner,
+		pricingFile: options.pricingFile,
+		settingsFile: options.settingsFile,
+	};
 	const controller = new AbortController();
 	// One leadership term: losing the writer lock in one CCN's loop stops the loops of all.
 	let term = new AbortController();
@@ -156,6 +179,30 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 		return out;
 	}
 
+	/**
+	 * The file sizes the verified resources of `checked` are priced on (spec §6.4) that are not
+	 * cached yet, asked from the CCN that listed them. A size it does not have stays unknown: the
+	 * resource is priced without that row and flagged.
+	 */
+	async function sizesFor(client: CcnClient, checked: readonly Checked[]): Promise<FileSize[]> {
+		const refs = new Set<string>();
+		for (const c of checked) {
+			if (!c.ok || !(RESOURCE_TYPES as readonly string[]).includes(c.message.envelope.type)) continue;
+			const what = classify(c.message, classifyOptions);
+			if (what.kind === "resource") for (const ref of what.resource.sizeRefs) refs.add(ref);
+		}
+		if (refs.size === 0) return [];
+		const cached = await cachedSizes(reads, [...refs]);
+		const todo = [...refs].filter((r) => !cached.has(r));
+		const out: FileSize[] = [];
+		const concurrency = options.sizeConcurrency ?? 32;
+		for (let i = 0; i < todo.length; i += concurrency) {
+			const found = await Promise.all(todo.slice(i, i + concurrency).map((h) => client.fileOfStore(h, term.signal)));
+			for (const [j, f] of found.entries()) if (f) out.push({ messageHash: todo[i + j] as string, ...f, source: client.url });
+		}
+		return out;
+	}
+
 	async function scans(): Promise<Scan[]> {
 		const owners = [
 			...new Set([...feed.creditIssuers, feed.pricingOwner, ...(await waitingOwners(reads, MAX_WAITING_OWNERS))].flatMap(ownerVariants)),
@@ -165,6 +212,7 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 		return [
 			{ name: `aggregates:${key}`, filters: aggregateFilters(owners) },
 			{ name: "credits", filters: CREDIT_FILTERS },
+			{ name: "resources", filters: RESOURCE_FILTERS },
 		];
 	}
 
@@ -202,6 +250,7 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 				const input: PageInput = {
 					source: client.url,
 					checked: batch,
+					sizes: await sizesFor(client, batch),
 					...(last ? { watermark: { scan: scan.name, timeMicros: fromTimestampMicros(last.time), itemHash: last.itemHash } } : {}),
 				};
 				const [n, reached] = [count, scan.name === "credits" ? (last?.time ?? null) : null];
@@ -218,8 +267,30 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 			if (signal.aborted) return;
 		}
 		if (useReception) await receptionPass(client);
+		await removingPass(client);
 		await markSynced(db, client.url, Date.now() - startedAt.getTime(), mode, deep);
+		// A first catch-up makes credits known: its outbox rows are to be drained now.
+		if (!state.synced) onCommit?.([]);
 		state.synced = true;
+	}
+
+	/** The resources the CCN lists as REMOVING (the whole list, each poll): shown, still counted (spec §6.5). */
+	async function removingPass(client: CcnClient): Promise<void> {
+		const removing: string[] = [];
+		for await (const page of timeScan(client, REMOVING_FILTERS, 0, term.signal))
+			for (const m of page.messages) {
+				const hash = (m as { item_hash?: unknown } | null)?.item_hash;
+				if (typeof hash === "string") removing.push(hash);
+			}
+		const touched = await serialized(() =>
+			db.transaction().execute(async (trx) => {
+				if (!(await tryFeedLeadership(trx))) throw new LostFeedLeadershipError("another process holds the feed's writer lock");
+				const owners = await setRemoving(trx, removing);
+				await addToOutbox(trx, FEED_OUTBOX_SOURCE, owners);
+				return owners;
+			}),
+		);
+		if (touched.length > 0) onCommit?.(touched);
 	}
 
 	/** Messages the CCN received since its reception watermark (minus the lookback) that the time scans missed. */
@@ -234,7 +305,13 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 		const found: unknown[] = [];
 		if (unknown.length > 0) for (const scan of await scans()) found.push(...(await messagesByHash(client, scan.filters, unknown, signal)));
 		const receptionWm = (await client.receptionTime(last, signal)) ?? undefined;
-		await apply({ source: client.url, checked: await check(client, found), ...(receptionWm === undefined ? {} : { receptionWm }) });
+		const checked = await check(client, found);
+		await apply({
+			source: client.url,
+			checked,
+			sizes: await sizesFor(client, checked),
+			...(receptionWm === undefined ? {} : { receptionWm }),
+		});
 		if (checkedHashes.size > 200_000) checkedHashes.clear();
 		for (const h of unknown) checkedHashes.add(`${client.url}|${h}`);
 	}
@@ -305,6 +382,8 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 			if (controller.signal.aborted) return;
 			await ensureSources(db, feed.urls);
 			term = new AbortController();
+			// Every request in flight listens to it (size fetches run 32 at once per CCN).
+			setMaxListeners(256, term.signal);
 			const stop = () => term.abort();
 			controller.signal.addEventListener("abort", stop, { once: true });
 			const results = await Promise.allSettled(feed.urls.map((url) => follow(url)));

@@ -12,6 +12,8 @@ import { parseMessageContent } from "../domain/network/content.ts";
 import { parseEnvelope } from "../domain/network/envelope.ts";
 import type { TimelineElement } from "../domain/network/security-timeline.ts";
 import { type VerifiedMessage, verifyMessage } from "../domain/network/verify.ts";
+import { isEvmAddress } from "../lib/address.ts";
+import { type PricedMessage, type Pricing, parseMessage, type Settings } from "../pricing/index.ts";
 
 export type Rejection = { itemHash: string; fingerprint: string; reason: string; detail: string };
 
@@ -81,6 +83,8 @@ export async function checkListed(raw: unknown, options: IntakeOptions): Promise
 export type Classified =
 	| { kind: "credit"; post: CreditPost }
 	| { kind: "aggregate"; element: TimelineElement }
+	| { kind: "resource"; resource: ResourceMessage }
+	| { kind: "forget"; forget: ForgetMessage }
 	| { kind: "invalid"; reason: string; detail: string }
 	| { kind: "ignored"; reason: string };
 
@@ -88,7 +92,69 @@ export type ClassifyOptions = {
 	issuers: readonly string[];
 	/** Owner of the `pricing` and `settings` aggregates. */
 	pricingOwner: string;
+	/** `PRICING_FILE` / `SETTINGS_FILE`: they override the network's aggregates. */
+	pricingFile?: Pricing | undefined;
+	settingsFile?: Settings | undefined;
 };
+
+/** The message types that are resources (spec aleph-network §6.1). */
+export const RESOURCE_TYPES = ["INSTANCE", "PROGRAM", "STORE", "V-PROGRAM"] as const;
+
+/** A resource message as the cost engine reads it. */
+export type ResourceMessage = {
+	itemHash: string;
+	/** `{type, sender, time, item_hash, content}`: what `parseMessage` read (bigints as numbers), stored as is. */
+	json: Record<string, unknown>;
+	parsed: Exclude<PricedMessage, { kind: "unpriced" }>;
+	/** The STORE message hashes whose file size prices it (the STORE itself; a VM's code, runtime, data, immutable volumes). */
+	sizeRefs: string[];
+	/** The STORE message hashes a VM references (a FORGET of one is refused). */
+	refs: string[];
+};
+
+export type ForgetMessage = { itemHash: string; hashes: string[]; aggregates: string[] };
+
+/** JSON with orjson's big integers as numbers (resource contents hold sizes and counts, far below 2^53). */
+function plain(value: unknown): unknown {
+	if (typeof value === "bigint") return Number(value);
+	if (Array.isArray(value)) return value.map(plain);
+	if (value !== null && typeof value === "object") {
+		const out: Record<string, unknown> = {};
+		for (const [k, v] of Object.entries(value)) out[k] = plain(v);
+		return out;
+	}
+	return value;
+}
+
+/** The references of a parsed resource: sized ones (no `estimated_size_mib`) and every STORE it uses. */
+export function referencesOf(msg: ResourceMessage["parsed"]): { sizeRefs: string[]; refs: string[] } {
+	if (msg.kind === "store") return { sizeRefs: msg.estimatedSizeMib ? [] : [msg.itemHash as string], refs: [] };
+	const files = [
+		...(msg.kind === "program" ? [msg.code, msg.runtime, ...(msg.data ? [msg.data] : [])] : []),
+		...msg.volumes.flatMap((v) => (v.kind === "immutable" ? [v] : [])),
+	];
+	const refs = [...new Set([...files.map((f) => f.ref), ...msg.volumes.flatMap((v) => (v.kind === "verified" ? [v.ref] : []))])];
+	return { sizeRefs: [...new Set(files.filter((f) => !f.estimatedSizeMib).map((f) => f.ref))], refs };
+}
+
+function resourceOf(message: VerifiedMessage): Classified {
+	const { envelope, content } = message;
+	const json = {
+		type: envelope.type,
+		sender: envelope.sender,
+		time: envelope.time,
+		item_hash: envelope.itemHash,
+		content: plain(content.raw),
+	};
+	const parsed = parseMessage(json);
+	if (!parsed.ok) return { kind: "invalid", reason: "invalid_resource", detail: `${parsed.error.field}: ${parsed.error.message}` };
+	const msg = parsed.value;
+	if (msg.kind === "unpriced") return { kind: "ignored", reason: "not_followed_type" };
+	if (!isEvmAddress(msg.address)) return { kind: "ignored", reason: "non_evm_owner" };
+	if (msg.kind === "store" && msg.payment.type === "superfluid")
+		return { kind: "invalid", reason: "invalid_resource", detail: "content.payment.type: a STORE is paid by hold or credit" };
+	return { kind: "resource", resource: { itemHash: envelope.itemHash, json, parsed: msg, ...referencesOf(msg) } };
+}
 
 /** Aggregate keys followed: `security` of any owner (permissions), `pricing`/`settings` of the pricing owner. */
 const PRICING_KEYS = ["pricing", "settings"];
@@ -114,6 +180,9 @@ export function classify(message: VerifiedMessage, options: ClassifyOptions): Cl
 			},
 		};
 	}
+	if (content.kind === "FORGET")
+		return { kind: "forget", forget: { itemHash: envelope.itemHash, hashes: content.hashes, aggregates: content.aggregates } };
+	if ((RESOURCE_TYPES as readonly string[]).includes(content.kind)) return resourceOf(message);
 	if (content.kind !== "POST") return { kind: "ignored", reason: "not_followed_type" };
 	const result = parseCreditPost(message, { issuers: options.issuers });
 	if (result.status === "credit") return { kind: "credit", post: result.post };

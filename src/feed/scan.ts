@@ -15,6 +15,12 @@ export const CREDIT_FILTERS: Record<string, string> = {
 	contentTypes: "aleph_credit_distribution,aleph_credit_expense,aleph_credit_transfer",
 };
 
+/** Resource messages and FORGETs (spec §6), of anyone. */
+export const RESOURCE_FILTERS: Record<string, string> = { msgTypes: "INSTANCE,PROGRAM,STORE,V-PROGRAM,FORGET" };
+
+/** Resource messages a CCN's removal cron marked REMOVING (node-local, a short list). */
+export const REMOVING_FILTERS: Record<string, string> = { msgTypes: "INSTANCE,PROGRAM,STORE,V-PROGRAM", msgStatuses: "removing" };
+
 /** AGGREGATEs of these owners (`contentKeys` cannot filter non-hash keys: keys are filtered after). */
 export function aggregateFilters(owners: readonly string[]): Record<string, string> {
 	return { msgTypes: "AGGREGATE", owners: owners.join(",") };

@@ -1,5 +1,5 @@
 /** `feed_sources` and `feed_watermarks`: what the follower knows of each CCN between polls. */
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { Db, Trx } from "../db/database.ts";
 import type { FeedProgress } from "../db/schema.ts";
 
@@ -40,6 +40,24 @@ export async function readDeepScanAt(db: Db, url: string): Promise<Date | null> 
  */
 export async function markSynced(db: Db, url: string, elapsedMs: number, mode: "cursor" | "page" | null, deep: boolean): Promise<void> {
 	const startedAt = sql<Date>`now() - make_interval(secs => ${elapsedMs / 1_000})`;
+	await db.transaction().execute(async (trx) => {
+		// The first CCN synced makes every credit known (before, credit answers say unknown): the
+		// accounts with credits or credit resources are recomputed, in the transaction that says so.
+		const first = !(await trx.selectFrom("feed_sources").select("url").where("synced_at", "is not", null).executeTakeFirst());
+		if (first)
+			await sql`insert into outbox (address, chain) select address, 'feed' from (
+				select distinct address from credit_lots union select distinct owner from resources where payment_type = 'credit') a`.execute(trx);
+		await markSyncedIn(trx, url, startedAt, mode, deep);
+	});
+}
+
+async function markSyncedIn(
+	db: Trx,
+	url: string,
+	startedAt: RawBuilder<Date>,
+	mode: "cursor" | "page" | null,
+	deep: boolean,
+): Promise<void> {
 	await db
 		.updateTable("feed_sources")
 		.set({
@@ -99,11 +117,14 @@ export async function knownHashes(db: Db, hashes: readonly string[]): Promise<Se
 }
 
 /**
- * Owners whose credit posts wait as unauthorized because their security aggregate is not
+ * Owners whose credit posts or resources wait as unauthorized (or own the targets of a FORGET refused as unauthorized) because their security aggregate is not
  * followed (a delegate transferring someone's credits): the aggregate scan follows them too.
  */
 export async function waitingOwners(db: Db, limit: number): Promise<string[]> {
-	const { rows } = await sql<{ owner: string }>`select owner from feed_messages where status = 'unauthorized' and type = 'POST'
+	const { rows } = await sql<{ owner: string }>`select owner from (
+			select owner, received_at from feed_messages where status = 'unauthorized' and type in ('POST', 'INSTANCE', 'PROGRAM', 'STORE', 'V-PROGRAM')
+			union all select m.owner, f.received_at from feed_messages f join forget_targets t on t.forget_hash = f.item_hash
+				join feed_messages m on m.item_hash = t.target_hash where f.type = 'FORGET' and f.status = 'unauthorized') w
 		group by owner order by max(received_at) desc limit ${limit}`.execute(db);
 	return rows.map((r) => r.owner);
 }

@@ -174,17 +174,29 @@ async function insertResource(db: Db, row: Insertable<ResourcesTable>): Promise<
 async function isRegisteredWith(db: Db, itemHash: string, messageJson: string): Promise<boolean | undefined> {
 	const existing = await db
 		.selectFrom("resources")
-		.select(sql<boolean>`message = ${messageJson}::jsonb`.as("same"))
+		// A resource learned from the network under this hash is the same message (its item_hash is its content's sha256).
+		.select(sql<boolean>`source = 'network' or message = ${messageJson}::jsonb`.as("same"))
 		.where("item_hash", "=", itemHash)
 		.executeTakeFirst();
 	return existing?.same;
 }
 
-/** Forgets a resource (idempotent) and queues its owner's recompute; returns the owner, or null when it was not registered. */
-export async function forgetResource(db: Db, itemHash: string): Promise<string | null> {
+/**
+ * Forgets a registered resource (idempotent) and queues its owner's recompute; returns the owner,
+ * null when it was not registered, or "network" when it was learned from the network feed (only
+ * a FORGET message removes those).
+ */
+export async function forgetResource(db: Db, itemHash: string): Promise<string | null | "network"> {
 	return db.transaction().execute(async (trx) => {
-		const removed = await trx.deleteFrom("resources").where("item_hash", "=", itemHash).returning("owner").executeTakeFirst();
+		const removed = await trx
+			.deleteFrom("resources")
+			.where("item_hash", "=", itemHash)
+			.where("source", "=", "registered")
+			.returning("owner")
+			.executeTakeFirst();
 		if (removed) await addToOutbox(trx, "ledger", [removed.owner]);
-		return removed?.owner ?? null;
+		if (removed) return removed.owner;
+		const network = await trx.selectFrom("resources").select("item_hash").where("item_hash", "=", itemHash).executeTakeFirst();
+		return network ? "network" : null;
 	});
 }

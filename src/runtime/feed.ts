@@ -3,6 +3,7 @@ import { type Database, openDatabase } from "../db/database.ts";
 import { createFeedFollower, type FeedFollower } from "../feed/follower.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
+import { loadPricing, loadSettings } from "../pricing/index.ts";
 import type { Shutdown } from "./shutdown.ts";
 
 /**
@@ -30,6 +31,9 @@ export async function startFeed(options: {
 		logger: options.logger,
 		metrics: options.metrics,
 		...(options.onCommit ? { onCommit: options.onCommit } : {}),
+		// The files override the network's aggregates (validated at start by loadAggregates).
+		...(config.pricingFile ? { pricingFile: loadPricing(config.pricingFile) } : {}),
+		...(config.settingsFile ? { settingsFile: loadSettings(config.settingsFile) } : {}),
 	});
 	shutdown.add("feed follower", async () => {
 		await follower.stop();

@@ -159,6 +159,7 @@ describe("GET /openapi.json and GET /docs", () => {
 				"PUT /v1/resources/{item_hash}",
 				"DELETE /v1/resources/{item_hash}",
 				"POST /api/v0/price/estimate",
+				"GET /api/v0/price/{item_hash}",
 				"GET /api/v0/addresses/{address}/balance",
 				"GET /api/v0/credit_balances",
 				"GET /api/v0/addresses/{address}/credit_history",

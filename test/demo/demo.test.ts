@@ -153,6 +153,18 @@ describe("npm run demo", () => {
 		expect(no).toMatchObject({ allowed: false, errorCode: 6, reason: "credit_insufficient", creditBalanceKnown: true });
 	});
 
+	it("publishes instances through the local CCN: the oracle lists them from the feed, priced, the forgotten one gone", async () => {
+		const listed = await paste<{ resources: { source: string; messageType: string; paymentType: string }[] }>(/^its resources, published/);
+		expect(listed.resources.map((r) => [r.source, r.messageType, r.paymentType])).toEqual([
+			["network", "STORE", "credit"],
+			["network", "INSTANCE", "credit"],
+			["network", "INSTANCE", "credit"],
+		]);
+		const price = await paste<{ payment_type: string; cost: string; detail: { type: string; name: string }[] }>(/^a resource's price/);
+		expect(price.payment_type).toBe("credit");
+		expect(price.detail.map((d) => d.name)).toContain("#0:/data");
+	});
+
 	it("bills the credit instances hourly: one account runs out of credits during the demo", async () => {
 		await waitFor(
 			"the dry account's credits to run out",

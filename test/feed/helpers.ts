@@ -96,7 +96,8 @@ export async function storedBalances(db: Db, nowMs = Date.now()): Promise<Map<st
 
 export async function resetFeedTables(db: Db): Promise<void> {
 	await sql`truncate feed_sources, feed_watermarks, feed_messages, feed_rejections, aggregate_elements, credit_posts, credit_history,
-		credit_lots, outbox; update credit_ledger set time_micros = null, item_hash = null`.execute(db);
+		credit_lots, outbox, resources, resource_messages, file_sizes, forgotten_messages;
+		update credit_ledger set time_micros = null, item_hash = null`.execute(db);
 }
 
 export async function counters(db: Db, url: string) {

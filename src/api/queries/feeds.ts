@@ -38,3 +38,15 @@ export async function creditLedgerSynced(db: Db): Promise<boolean> {
 	);
 	return rows[0]?.synced === true;
 }
+
+/** The pricing owner's authorized `pricing` and `settings` elements: how many, and the newest of each. */
+export async function pricingElements(
+	db: Db,
+	pricingOwner: string,
+): Promise<{ key: string; count: number; item_hash: string; time_micros: bigint }[]> {
+	const { rows } = await sql<{ key: string; count: number; item_hash: string; time_micros: string }>`
+		select distinct on (key) key, (count(*) over (partition by key))::int as count, item_hash, time_micros::text
+		from aggregate_elements where lower(owner) = lower(${pricingOwner}) and key in ('pricing', 'settings') and authorized
+		order by key, time_micros desc, item_hash desc`.execute(db);
+	return rows.map((r) => ({ ...r, time_micros: BigInt(r.time_micros) }));
+}

@@ -85,7 +85,7 @@ export function canPayRoutes(deps: RouteDeps) {
 			const parsed = parseMessage(body.message);
 			if (!parsed.ok) throw pricingError(parsed.error);
 			const message = parsed.value;
-			const priced = computeCosts(message, { pricing: ctx.pricing, settings: ctx.settings, ...(body.sizes ? { sizes: body.sizes } : {}) });
+			const priced = computeCosts(message, { ...(await deps.pricingAt(message.time)), ...(body.sizes ? { sizes: body.sizes } : {}) });
 			if (!priced.ok) throw pricingError(priced.error);
 			const costs = priced.value;
 			const t = now();

@@ -43,6 +43,12 @@ const RegisteredSchema = z
 	})
 	.openapi("RegisteredResource");
 
+/** The message's `time` (its pricing time); 0 when it has none (the registration then refuses it). */
+const messageTime = (message: unknown): number => {
+	const time = (message as { time?: unknown } | null)?.time;
+	return typeof time === "number" && Number.isFinite(time) ? time : 0;
+};
+
 /** A refused registration as an answer: a conflict with the stored message is 409, anything else 400. */
 function ledgerError(error: LedgerError): ApiError {
 	return new ApiError(error.code === "conflict" ? 409 : 400, error.code, sentence(error.message), error.field);
@@ -88,7 +94,7 @@ export function resourceRoutes(deps: RouteDeps) {
 			const result = await registerResource(
 				ctx.db,
 				{ itemHash, message: body.message, sizes: body.sizes, acceptedAt: body.acceptedAt ? new Date(body.acceptedAt) : undefined },
-				{ pricing: ctx.pricing, settings: ctx.settings, now: clock() },
+				{ ...(await deps.pricingAt(messageTime(body.message))), now: clock() },
 			);
 			if (!result.ok) throw ledgerError(result.error);
 			if (result.created) await recompute(result.owner);
@@ -110,16 +116,23 @@ export function resourceRoutes(deps: RouteDeps) {
 			method: "delete",
 			path: "/{item_hash}",
 			tags: ["Ledger"],
-			summary: "Forget a registered resource",
+			summary: "Forget a registered resource (one learned from the network feed is 409: a FORGET message removes it)",
 			security: [{ bearer: [] }],
 			middleware: [auth],
 			request: { params: ItemHashParams },
-			responses: { 204: { description: "Forgotten" }, ...errorResponses(400, 401, 403, 404) },
+			responses: { 204: { description: "Forgotten" }, ...errorResponses(400, 401, 403, 404, 409) },
 		}),
 		async (c) => {
 			const { item_hash: itemHash } = c.req.valid("param");
 			const owner = await forgetResource(ctx.db, itemHash);
 			if (owner === null) throw new ApiError(404, "not_found", `No resource is registered under ${itemHash}.`, "item_hash");
+			if (owner === "network")
+				throw new ApiError(
+					409,
+					"conflict",
+					`The resource ${itemHash} was learned from the network feed; only a FORGET message removes it.`,
+					"item_hash",
+				);
 			await recompute(owner);
 			return c.body(null, 204);
 		},

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { FeedStatusSchema, feedStatuses } from "../feeds.ts";
+import { FeedStatusSchema, feedStatuses, PricingStatusSchema, pricingStatus } from "../feeds.ts";
 import { blockNumber } from "../format.ts";
 import { listChainRows } from "../queries/chains.ts";
 import { headIsCurrent } from "../readiness.ts";
@@ -51,6 +51,7 @@ const StatusSchema = z
 		staleAfterSeconds: z.number().int(),
 		queue: QueueStatusSchema.nullable(),
 		feeds: z.array(FeedStatusSchema).openapi({ description: "The network feeds (ALEPH_API_URLS), in configuration order" }),
+		pricing: PricingStatusSchema,
 	})
 	.openapi("Status");
 
@@ -101,13 +102,14 @@ export function statusRoutes(deps: RouteDeps) {
 					progress: row.progress,
 				};
 			});
-			const feeds = await feedStatuses(deps.ctx);
+			const [feeds, pricing] = await Promise.all([feedStatuses(deps.ctx), pricingStatus(deps.ctx)]);
 			return c.json(
 				{
 					chains,
 					staleAfterSeconds: deps.ctx.config.staleAfterSeconds,
 					queue: queue ? { kind: queue.kind, reachable: reachable === true } : null,
 					feeds,
+					pricing,
 				},
 				200,
 			);

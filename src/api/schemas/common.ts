@@ -67,13 +67,14 @@ export function chainSchema(chains: readonly string[]) {
 	return z.enum([first, ...rest]).openapi({ example: first });
 }
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 503;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 503;
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
 	400: "Bad input: the body, a parameter or the JSON is invalid (`field` names it)",
 	401: "Missing API key (`Authorization: Bearer <key>`)",
 	403: "Wrong API key, or write routes are disabled",
 	404: "Not found",
 	409: "Conflicts with the stored state",
+	410: "Gone: the message was forgotten",
 	413: "Body too large",
 	503: "The indexed data is too stale to answer",
 };
