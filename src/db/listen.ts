@@ -10,6 +10,9 @@ export type ChannelHandlers = {
 	onLost(error: unknown): void;
 };
 
+/** A round trip slower than this drops the connection (and the cache with it), ms. */
+const ROUND_TRIP_TIMEOUT_MS = 5_000;
+
 export type ChannelListener = {
 	/**
 	 * One round trip on the listening connection: when it resolves, every notification of a
@@ -71,7 +74,17 @@ export function listenToChannel(
 		async roundTrip() {
 			const c = client;
 			if (!c) throw new Error("not listening");
-			await c.query("SELECT 1");
+			try {
+				let timer: NodeJS.Timeout | undefined;
+				const late = new Promise<never>((_, reject) => {
+					timer = setTimeout(() => reject(new Error(`no answer within ${ROUND_TRIP_TIMEOUT_MS} ms`)), ROUND_TRIP_TIMEOUT_MS);
+				});
+				await Promise.race([c.query("SELECT 1"), late]).finally(() => clearTimeout(timer));
+			} catch (error) {
+				// A connection that does not answer is as good as lost: notifications may be missed.
+				lost(error, c);
+				throw error;
+			}
 		},
 		async close() {
 			closed = true;
