@@ -16,7 +16,7 @@ import { sql } from "kysely";
 import { creditDistribution, creditExpense, creditTransfer, securityAggregate } from "../devchain/ccn/messages.ts";
 import { type AlephMessage, createSigner } from "../devchain/ccn/sign.ts";
 import { loadConfig } from "../src/config/env.ts";
-import { openDatabase } from "../src/db/database.ts";
+import { type Db, openDatabase } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { createFeedFollower } from "../src/feed/follower.ts";
 import { CREDIT_FILTERS } from "../src/feed/scan.ts";
@@ -102,13 +102,13 @@ export async function startCcnProcess(file: string): Promise<{ url: string; chil
 	return { url, child };
 }
 
-/** Fetches and parses every page of the credit filter set in cursor mode; messages/s. */
-async function baseline(url: string): Promise<number> {
+/** Fetches and parses every page of a filter set in cursor mode, nothing else; messages/s. */
+export async function fetchAndParseRate(url: string, filters: Record<string, string>): Promise<number> {
 	const started = performance.now();
 	let count = 0;
 	let cursor = "";
 	for (;;) {
-		const query = new URLSearchParams({ ...CREDIT_FILTERS, sortBy: "time", sortOrder: "1", pagination: "200", cursor });
+		const query = new URLSearchParams({ ...filters, sortBy: "time", sortOrder: "1", pagination: "200", cursor });
 		const body = JSON.parse(await (await fetch(`${url}/api/v0/messages.json?${query}`)).text()) as {
 			messages: unknown[];
 			next_cursor: string | null;
@@ -118,6 +118,15 @@ async function baseline(url: string): Promise<number> {
 		cursor = body.next_cursor;
 	}
 	return count / ((performance.now() - started) / 1000);
+}
+
+/** Waits for a follower's first catch-up of its CCN. */
+export async function untilFirstSync(db: Db): Promise<void> {
+	for (;;) {
+		const synced = await db.selectFrom("feed_sources").select("synced_at").where("synced_at", "is not", null).executeTakeFirst();
+		if (synced) return;
+		await new Promise((r) => setTimeout(r, 50));
+	}
 }
 
 /** A follower on a fresh database until its first catch-up; messages/s over the backfill. */
@@ -138,11 +147,7 @@ async function follow(url: string, verify: boolean): Promise<{ perSecond: number
 	const started = performance.now();
 	follower.start().catch(() => {});
 	try {
-		for (;;) {
-			const synced = await database.db.selectFrom("feed_sources").select("synced_at").where("synced_at", "is not", null).executeTakeFirst();
-			if (synced) break;
-			await new Promise((r) => setTimeout(r, 50));
-		}
+		await untilFirstSync(database.db);
 		const seconds = (performance.now() - started) / 1000;
 		const { rows } = await sql<{ n: bigint }>`select count(*)::int8 as n from feed_messages where status = 'applied'`.execute(database.db);
 		return { perSecond: Math.round(POSTS / seconds), seconds: Number(seconds.toFixed(1)), applied: Number(rows[0]?.n ?? 0n) };
@@ -161,11 +166,11 @@ export async function runFeedBench(): Promise<Record<string, number | string>> {
 	const signSeconds = (performance.now() - started) / 1000;
 	const ccn = await startCcnProcess(file);
 	try {
-		await baseline(ccn.url); // builds the CCN's page cache, as a long-running CCN has it
-		const before = await baseline(ccn.url);
+		await fetchAndParseRate(ccn.url, CREDIT_FILTERS); // builds the CCN's page cache, as a long-running CCN has it
+		const before = await fetchAndParseRate(ccn.url, CREDIT_FILTERS);
 		const on = await follow(ccn.url, true);
 		const off = await follow(ccn.url, false);
-		const after = await baseline(ccn.url);
+		const after = await fetchAndParseRate(ccn.url, CREDIT_FILTERS);
 		const base = (before + after) / 2;
 		started = performance.now();
 		return {

@@ -27,7 +27,7 @@ import { createLogger } from "../src/lib/logger.ts";
 import { createMetrics } from "../src/lib/metrics.ts";
 import { getDefaultPricing, getDefaultSettings } from "../src/pricing/index.ts";
 import { addr, testConfig } from "../test/api/helpers.ts";
-import { startCcnProcess } from "./feed.ts";
+import { fetchAndParseRate, startCcnProcess, untilFirstSync } from "./feed.ts";
 import { createBenchDatabase, runMain } from "./lib.ts";
 
 const MESSAGES = Number(process.env.BENCH_RESOURCE_MESSAGES ?? 200_000);
@@ -84,24 +84,6 @@ async function history(file: string): Promise<void> {
 	writeFileSync(file, lines.join("\n"));
 }
 
-/** Fetches and parses every page of the resource filter set in cursor mode; messages/s. */
-async function baseline(url: string): Promise<number> {
-	const started = performance.now();
-	let count = 0;
-	let cursor = "";
-	for (;;) {
-		const query = new URLSearchParams({ ...RESOURCE_FILTERS, sortBy: "time", sortOrder: "1", pagination: "200", cursor });
-		const body = JSON.parse(await (await fetch(`${url}/api/v0/messages.json?${query}`)).text()) as {
-			messages: unknown[];
-			next_cursor: string | null;
-		};
-		count += body.messages.length;
-		if (!body.next_cursor) break;
-		cursor = body.next_cursor;
-	}
-	return count / ((performance.now() - started) / 1000);
-}
-
 async function follow(url: string, databaseUrl: string): Promise<{ perSecond: number; seconds: number; resources: number; sizes: number }> {
 	const database = await openDatabase({ databaseUrl, poolSize: 1, idleTimeoutMs: 0 });
 	const reads = await openDatabase({ databaseUrl, poolSize: 2 });
@@ -111,11 +93,7 @@ async function follow(url: string, databaseUrl: string): Promise<{ perSecond: nu
 	const started = performance.now();
 	follower.start().catch(() => {});
 	try {
-		for (;;) {
-			const synced = await database.db.selectFrom("feed_sources").select("synced_at").where("synced_at", "is not", null).executeTakeFirst();
-			if (synced) break;
-			await new Promise((r) => setTimeout(r, 50));
-		}
+		await untilFirstSync(database.db);
 		const seconds = (performance.now() - started) / 1000;
 		const { rows } = await sql<{ r: number; s: number }>`select (select count(*)::int from resources) as r,
 			(select count(*)::int from file_sizes) as s`.execute(database.db);
@@ -212,12 +190,12 @@ export async function runResourceBench(): Promise<Record<string, number | string
 	const signSeconds = (performance.now() - started) / 1000;
 	const ccn = await startCcnProcess(file);
 	try {
-		await baseline(ccn.url);
-		const before = await baseline(ccn.url);
+		await fetchAndParseRate(ccn.url, RESOURCE_FILTERS);
+		const before = await fetchAndParseRate(ccn.url, RESOURCE_FILTERS);
 		const full = await createBenchDatabase();
 		const load = loadavg();
 		const on = await follow(ccn.url, full);
-		const after = await baseline(ccn.url);
+		const after = await fetchAndParseRate(ccn.url, RESOURCE_FILTERS);
 		const base = (before + after) / 2;
 		const owners = Array.from({ length: OWNERS }, (_, i) => createSigner(keyOf(i)).address.toLowerCase());
 		const empty = await createBenchDatabase();

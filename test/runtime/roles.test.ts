@@ -134,6 +134,17 @@ describe("the chain set a database serves", () => {
 describe("Redis away", () => {
 	const closedRedis = async () => `redis://127.0.0.1:${await findFreePort()}`;
 
+	/** /ready fails for the queue and /v1/status says it is unreachable. */
+	async function expectQueueAway(port: number) {
+		const ready = await answered(`http://127.0.0.1:${port}/ready`);
+		expect(ready.status).toBe(503);
+		expect(((await ready.json()) as { reasons: string[] }).reasons).toContain(
+			"the job queue (Redis) does not answer: entitlements are not recomputed",
+		);
+		const status = (await (await fetch(`http://127.0.0.1:${port}/v1/status`)).json()) as { queue: unknown };
+		expect(status.queue).toEqual({ kind: "bullmq", reachable: false });
+	}
+
 	it("`work` exits 2 with one line when Redis does not answer at start", async () => {
 		const db = await database();
 		const { code, output } = await runCli("work", { DATABASE_URL: db.url, REDIS_URL: await closedRedis(), ...chains("ETH") }, 60_000);
@@ -147,13 +158,7 @@ describe("Redis away", () => {
 		const db = await database();
 		const port = await findFreePort();
 		const serve = spawn("serve", { DATABASE_URL: db.url, REDIS_URL: await closedRedis(), ...chains("ETH"), PORT: String(port) });
-		const ready = await answered(`http://127.0.0.1:${port}/ready`);
-		expect(ready.status).toBe(503);
-		expect(((await ready.json()) as { reasons: string[] }).reasons).toContain(
-			"the job queue (Redis) does not answer: entitlements are not recomputed",
-		);
-		const status = (await (await fetch(`http://127.0.0.1:${port}/v1/status`)).json()) as { queue: unknown };
-		expect(status.queue).toEqual({ kind: "bullmq", reachable: false });
+		await expectQueueAway(port);
 		const { code, output } = await terminate(serve);
 		expect(code).toBe(0);
 		expect(output).not.toContain("Shutdown step failed");
@@ -176,13 +181,7 @@ describe("Redis away", () => {
 				`${role} indexing the chain with Redis away`,
 			);
 			if (role === "all") {
-				const ready = await answered(`http://127.0.0.1:${port}/ready`);
-				expect(ready.status).toBe(503);
-				expect(((await ready.json()) as { reasons: string[] }).reasons).toContain(
-					"the job queue (Redis) does not answer: entitlements are not recomputed",
-				);
-				const status = (await (await fetch(`http://127.0.0.1:${port}/v1/status`)).json()) as { queue: unknown };
-				expect(status.queue).toEqual({ kind: "bullmq", reachable: false });
+				await expectQueueAway(port);
 			} else expect((await answered(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
 			const { code, output } = await terminate(cli);
 			expect(code, role).toBe(0);
