@@ -22,7 +22,15 @@ import { applyPage, FEED_OUTBOX_SOURCE, type PageInput, type PageResult } from "
 import { type CcnClient, createCcnClient } from "./client.ts";
 import { type Checked, checkListed, classify, fingerprintOf, RESOURCE_TYPES } from "./intake.ts";
 import { createFeedProgress, type FeedProgressTracker } from "./progress.ts";
-import { cachedSizes, type FileSize, setRemoving } from "./resource-store.ts";
+import {
+	cachedSizes,
+	type FileSize,
+	loadPricingTimeline,
+	missingSizeRefs,
+	repriceMissing,
+	saveSizes,
+	setRemoving,
+} from "./resource-store.ts";
 import {
 	aggregateFilters,
 	CREDIT_FILTERS,
@@ -87,6 +95,8 @@ export type FeedFollowerOptions = {
 	storageConcurrency?: number;
 	/** File sizes (`storage/by-message-hash`) fetched at once per page. Default: `32`. */
 	sizeConcurrency?: number;
+	/** A size a CCN did not give is asked of it again after this long, ms. Default: `60000`. */
+	sizeRetryMs?: number;
 	/** `PRICING_FILE` / `SETTINGS_FILE`: they override the network's aggregates. */
 	pricingFile?: Pricing;
 	settingsFile?: Settings;
@@ -268,6 +278,7 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 		}
 		if (useReception) await receptionPass(client);
 		await removingPass(client);
+		await missingSizesPass(client);
 		await markSynced(db, client.url, Date.now() - startedAt.getTime(), mode, deep);
 		// A first catch-up makes credits known: its outbox rows are to be drained now.
 		if (!state.synced) onCommit?.([]);
@@ -286,6 +297,49 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 			db.transaction().execute(async (trx) => {
 				if (!(await tryFeedLeadership(trx))) throw new LostFeedLeadershipError("another process holds the feed's writer lock");
 				const owners = await setRemoving(trx, removing);
+				await addToOutbox(trx, FEED_OUTBOX_SOURCE, owners);
+				return owners;
+			}),
+		);
+		if (touched.length > 0) onCommit?.(touched);
+	}
+
+	// When each CCN may be asked again for a size it did not give (`url|store hash` → epoch ms).
+	const sizeRetryAt = new Map<string, number>();
+
+	/**
+	 * Asks the CCN again for the file sizes network resources were priced without (a CCN may get a
+	 * file later), at most once per `sizeRetryMs` per size; re-prices, in one transaction with the
+	 * sizes, the resources it now can.
+	 */
+	async function missingSizesPass(client: CcnClient): Promise<void> {
+		const now = Date.now();
+		const due = (await missingSizeRefs(reads, 1_000)).filter((ref) => (sizeRetryAt.get(`${client.url}|${ref}`) ?? 0) <= now);
+		const found: FileSize[] = [];
+		const concurrency = options.sizeConcurrency ?? 32;
+		for (let i = 0; i < due.length; i += concurrency) {
+			const batch = due.slice(i, i + concurrency);
+			// A failing answer is one more size not given this time: the poll goes on.
+			const answers = await Promise.all(batch.map((ref) => client.fileOfStore(ref, term.signal).catch(() => null)));
+			for (const [j, answer] of answers.entries()) {
+				const ref = batch[j] as string;
+				if (answer) {
+					found.push({ messageHash: ref, ...answer, source: client.url });
+					sizeRetryAt.delete(`${client.url}|${ref}`);
+				} else sizeRetryAt.set(`${client.url}|${ref}`, now + (options.sizeRetryMs ?? 60_000));
+			}
+		}
+		if (found.length === 0) return;
+		const touched = await serialized(() =>
+			db.transaction().execute(async (trx) => {
+				if (!(await tryFeedLeadership(trx))) throw new LostFeedLeadershipError("another process holds the feed's writer lock");
+				await saveSizes(trx, found);
+				const timeline = await loadPricingTimeline(trx, classifyOptions);
+				const owners = await repriceMissing(
+					trx,
+					found.map((f) => f.messageHash),
+					timeline,
+				);
 				await addToOutbox(trx, FEED_OUTBOX_SOURCE, owners);
 				return owners;
 			}),

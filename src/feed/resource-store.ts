@@ -231,6 +231,29 @@ export async function repriceFrom(trx: Trx, fromMicros: bigint, timeline: Pricin
 	return [...touched];
 }
 
+/** The STORE messages whose size some network resource was priced without, at most `limit`. */
+export async function missingSizeRefs(db: Db | Trx, limit: number): Promise<string[]> {
+	const { rows } = await sql<{ ref: string }>`select distinct ref from resources, unnest(missing_sizes) as ref
+		where source = 'network' and missing_sizes <> '{}' order by ref limit ${limit}`.execute(db);
+	return rows.map((r) => r.ref);
+}
+
+/** Re-prices the network resources that lacked one of these sizes (now cached); returns the owners whose resources changed. */
+export async function repriceMissing(trx: Trx, refs: readonly string[], timeline: PricingTimeline): Promise<string[]> {
+	if (refs.length === 0) return [];
+	const { rows } = await sql<{ item_hash: string }>`select item_hash from resources
+		where source = 'network' and missing_sizes && ${[...refs]}::text[]`.execute(trx);
+	if (rows.length === 0) return [];
+	return priceResources(
+		trx,
+		await loadResourceMessages(
+			trx,
+			rows.map((r) => r.item_hash),
+		),
+		timeline,
+	);
+}
+
 /** A FORGET as the page gives it: its envelope sender and chain, its content time. */
 export type ForgetInput = { forget: ForgetMessage; sender: string; owner: string; timeMicros: bigint };
 

@@ -74,6 +74,27 @@ describe("resources from the feed", () => {
 		expect(sizes.map((r) => [r.message_hash, BigInt(r.size), r.trusted])).toEqual([[s.itemHash, 100n * 1024n * 1024n, true]]);
 	});
 
+	it("asks the CCN again for a size it did not give, and re-prices the resource once it does", async () => {
+		harness = await startFollower(database, testFeed([ccn.url]), { sizeRetryMs: 0 });
+		const fileHash = "cd".repeat(32);
+		const s = ccn.insert(await alice.sign(store({ sender: alice.address, time: T, itemHash: fileHash, payment: credit })));
+		await sync();
+		expect((await resources()).find((r) => r.item_hash === s.itemHash)).toMatchObject({ cost_credit: "0", missing_sizes: [s.itemHash] });
+
+		// The CCN gets the file later (a pin that finished, a peer that answered).
+		ccn.addFile(null, { hash: fileHash, size: 100 * 1024 * 1024 });
+		const deadline = Date.now() + 30_000;
+		let row = (await resources()).find((r) => r.item_hash === s.itemHash);
+		while (row?.missing_sizes.length !== 0 && Date.now() < deadline) {
+			await sync();
+			row = (await resources()).find((r) => r.item_hash === s.itemHash);
+		}
+		// 100 MiB credit STORE: 0.004990969175173918 credits/s (spec §8.6).
+		expect(row).toMatchObject({ cost_credit: "4990969175173918", missing_sizes: [] });
+		const sizes = await database.db.selectFrom("file_sizes").select(["message_hash", "size"]).execute();
+		expect(sizes.map((r) => [r.message_hash, BigInt(r.size)])).toEqual([[s.itemHash, 100n * 1024n * 1024n]]);
+	});
+
 	it("takes a delegate's resource for its owner, not an unauthorized sender's", async () => {
 		ccn.insert(
 			await alice.sign(
