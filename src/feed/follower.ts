@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type { FeedConfig } from "../config/env.ts";
-import type { Db } from "../db/database.ts";
+import type { Db, Trx } from "../db/database.ts";
 import { fromTimestampMicros } from "../domain/network/cursor.ts";
 import { BaseError, describeError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -203,14 +203,54 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 		}
 		if (refs.size === 0) return [];
 		const cached = await cachedSizes(reads, [...refs]);
-		const todo = [...refs].filter((r) => !cached.has(r));
-		const out: FileSize[] = [];
+		return (
+			await askSizes(
+				client,
+				[...refs].filter((r) => !cached.has(r)),
+			)
+		).found;
+	}
+
+	/**
+	 * Asks the CCN for the files of these STORE messages, `sizeConcurrency` at once: the sizes it
+	 * gave and the messages it gave none for. A request that fails throws, unless `tolerant` (then
+	 * it counts as none given).
+	 */
+	async function askSizes(client: CcnClient, refs: readonly string[], tolerant = false): Promise<{ found: FileSize[]; none: string[] }> {
+		const found: FileSize[] = [];
+		const none: string[] = [];
 		const concurrency = options.sizeConcurrency ?? 32;
-		for (let i = 0; i < todo.length; i += concurrency) {
-			const found = await Promise.all(todo.slice(i, i + concurrency).map((h) => client.fileOfStore(h, term.signal)));
-			for (const [j, f] of found.entries()) if (f) out.push({ messageHash: todo[i + j] as string, ...f, source: client.url });
+		for (let i = 0; i < refs.length; i += concurrency) {
+			const batch = refs.slice(i, i + concurrency);
+			const answers = await Promise.all(
+				batch.map((ref) => {
+					const asked = client.fileOfStore(ref, term.signal);
+					return tolerant ? asked.catch(() => null) : asked;
+				}),
+			);
+			for (const [j, answer] of answers.entries()) {
+				const ref = batch[j] as string;
+				if (answer) found.push({ messageHash: ref, ...answer, source: client.url });
+				else none.push(ref);
+			}
 		}
-		return out;
+		return { found, none };
+	}
+
+	/**
+	 * One write of the leader outside a page: `work` returns the owners whose resources it changed;
+	 * they go to the outbox in the same transaction and to `onCommit` after it.
+	 */
+	async function commitAsLeader(work: (trx: Trx) => Promise<string[]>): Promise<void> {
+		const touched = await serialized(() =>
+			db.transaction().execute(async (trx) => {
+				if (!(await tryFeedLeadership(trx))) throw new LostFeedLeadershipError("another process holds the feed's writer lock");
+				const owners = await work(trx);
+				await addToOutbox(trx, FEED_OUTBOX_SOURCE, owners);
+				return owners;
+			}),
+		);
+		if (touched.length > 0) onCommit?.(touched);
 	}
 
 	async function scans(): Promise<Scan[]> {
@@ -293,15 +333,7 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 				const hash = (m as { item_hash?: unknown } | null)?.item_hash;
 				if (typeof hash === "string") removing.push(hash);
 			}
-		const touched = await serialized(() =>
-			db.transaction().execute(async (trx) => {
-				if (!(await tryFeedLeadership(trx))) throw new LostFeedLeadershipError("another process holds the feed's writer lock");
-				const owners = await setRemoving(trx, removing);
-				await addToOutbox(trx, FEED_OUTBOX_SOURCE, owners);
-				return owners;
-			}),
-		);
-		if (touched.length > 0) onCommit?.(touched);
+		await commitAsLeader((trx) => setRemoving(trx, removing));
 	}
 
 	// When each CCN may be asked again for a size it did not give (`url|store hash` → epoch ms).
@@ -314,37 +346,22 @@ export function createFeedFollower(options: FeedFollowerOptions): FeedFollower {
 	 */
 	async function missingSizesPass(client: CcnClient): Promise<void> {
 		const now = Date.now();
-		const due = (await missingSizeRefs(reads, 1_000)).filter((ref) => (sizeRetryAt.get(`${client.url}|${ref}`) ?? 0) <= now);
-		const found: FileSize[] = [];
-		const concurrency = options.sizeConcurrency ?? 32;
-		for (let i = 0; i < due.length; i += concurrency) {
-			const batch = due.slice(i, i + concurrency);
-			// A failing answer is one more size not given this time: the poll goes on.
-			const answers = await Promise.all(batch.map((ref) => client.fileOfStore(ref, term.signal).catch(() => null)));
-			for (const [j, answer] of answers.entries()) {
-				const ref = batch[j] as string;
-				if (answer) {
-					found.push({ messageHash: ref, ...answer, source: client.url });
-					sizeRetryAt.delete(`${client.url}|${ref}`);
-				} else sizeRetryAt.set(`${client.url}|${ref}`, now + (options.sizeRetryMs ?? 60_000));
-			}
-		}
+		const key = (ref: string) => `${client.url}|${ref}`;
+		const due = (await missingSizeRefs(reads, 1_000)).filter((ref) => (sizeRetryAt.get(key(ref)) ?? 0) <= now);
+		// A failing answer is one more size not given this time: the poll goes on.
+		const { found, none } = await askSizes(client, due, true);
+		for (const f of found) sizeRetryAt.delete(key(f.messageHash));
+		for (const ref of none) sizeRetryAt.set(key(ref), now + (options.sizeRetryMs ?? 60_000));
 		if (found.length === 0) return;
-		const touched = await serialized(() =>
-			db.transaction().execute(async (trx) => {
-				if (!(await tryFeedLeadership(trx))) throw new LostFeedLeadershipError("another process holds the feed's writer lock");
-				await saveSizes(trx, found);
-				const timeline = await loadPricingTimeline(trx, classifyOptions);
-				const owners = await repriceMissing(
-					trx,
-					found.map((f) => f.messageHash),
-					timeline,
-				);
-				await addToOutbox(trx, FEED_OUTBOX_SOURCE, owners);
-				return owners;
-			}),
-		);
-		if (touched.length > 0) onCommit?.(touched);
+		await commitAsLeader(async (trx) => {
+			await saveSizes(trx, found);
+			const timeline = await loadPricingTimeline(trx, classifyOptions);
+			return repriceMissing(
+				trx,
+				found.map((f) => f.messageHash),
+				timeline,
+			);
+		});
 	}
 
 	/** Messages the CCN received since its reception watermark (minus the lookback) that the time scans missed. */
