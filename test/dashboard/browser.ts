@@ -9,6 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -143,6 +144,33 @@ export async function overflow(page: Page): Promise<{ scrollWidth: number; inner
 			.map((el) => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)} px)`);
 		return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, widest };
 	});
+}
+
+/**
+ * Opens a dashboard page at 1280 px, then at 375 px: it loads with no problem, draws `charts`
+ * charts at both widths and does not overflow at 375 px; a screenshot of each width goes to
+ * `shots` as `<name>-1280.png` and `<name>-375.png`. Leaves the page at 375 px.
+ */
+export async function checkPageAtBothWidths(
+	page: Page,
+	problems: ReturnType<typeof watchProblems>,
+	options: { url: string; charts: number; name: string; shots: string },
+): Promise<void> {
+	const { url, charts, name, shots } = options;
+	problems.clear();
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await problems.navigate(url);
+	await waitForDashboard(page);
+	expect(await waitForCharts(page, charts)).toBe(charts);
+	await page.screenshot({ path: join(shots, `${name}-1280.png`), fullPage: true });
+
+	await page.setViewportSize({ width: 375, height: 800 });
+	await waitForChartsToFit(page);
+	await waitForCharts(page, charts);
+	await page.screenshot({ path: join(shots, `${name}-375.png`), fullPage: true });
+	const size = await overflow(page);
+	expect(size.scrollWidth, `${name} at 375 px: ${size.widest.join(", ")}`).toBeLessThanOrEqual(size.innerWidth);
+	expect(problems.list).toEqual([]);
 }
 
 /** The folder screenshots go to (git-ignored), created. */

@@ -5,7 +5,6 @@
  * credits in circulation, and an account page shows the credits `/v1/accounts` gives, following the
  * feed without a reload.
  */
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { type Address, getAddress } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,16 +16,7 @@ import { deployAlephToken } from "../../devchain/erc20.ts";
 import { issuer } from "../feed/helpers.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { eventually, instanceMessage, itemHash, startSystem } from "../helpers/system.ts";
-import {
-	type Browser,
-	launchBrowser,
-	overflow,
-	screenshotDir,
-	waitForCharts,
-	waitForChartsToFit,
-	waitForDashboard,
-	watchProblems,
-} from "./browser.ts";
+import { type Browser, checkPageAtBothWidths, launchBrowser, screenshotDir, watchProblems } from "./browser.ts";
 
 /** Holders of 10, 2 000, 300 000 and 45 000 000 credits; `spender` runs a credit instance on 400 000. */
 const HOLDERS: [Address, number][] = [
@@ -112,19 +102,7 @@ afterAll(async () => {
 });
 
 async function open(path: string, charts: number, name: string) {
-	problems.clear();
-	await page.setViewportSize({ width: 1280, height: 800 });
-	await problems.navigate(url(path));
-	await waitForDashboard(page);
-	expect(await waitForCharts(page, charts)).toBe(charts);
-	await page.screenshot({ path: join(shots, `${name}-1280.png`), fullPage: true });
-	await page.setViewportSize({ width: 375, height: 800 });
-	await waitForChartsToFit(page);
-	await waitForCharts(page, charts);
-	await page.screenshot({ path: join(shots, `${name}-375.png`), fullPage: true });
-	const size = await overflow(page);
-	expect(size.scrollWidth, `${name} at 375 px: ${size.widest.join(", ")}`).toBeLessThanOrEqual(size.innerWidth);
-	expect(problems.list).toEqual([]);
+	await checkPageAtBothWidths(page, problems, { url: url(path), charts, name, shots });
 	await page.setViewportSize({ width: 1280, height: 800 });
 }
 

@@ -20,12 +20,11 @@ import { eventually, instanceMessage, itemHash, startSystem } from "../helpers/s
 import {
 	type Browser,
 	chartsDrawn,
+	checkPageAtBothWidths,
 	launchBrowser,
 	measureColdLoad,
-	overflow,
 	screenshotDir,
 	waitForCharts,
-	waitForChartsToFit,
 	waitForDashboard,
 	watchProblems,
 } from "./browser.ts";
@@ -182,20 +181,7 @@ const PAGES: [name: string, path: () => string, charts: number][] = [
 describe("every page", () => {
 	for (const [name, path, charts] of PAGES) {
 		it(`${name}: loads with no console error and no failed request, draws its charts, fits 1280 and 375 px`, async () => {
-			problems.clear();
-			await page.setViewportSize({ width: 1280, height: 800 });
-			await problems.navigate(url(path()));
-			await waitForDashboard(page);
-			expect(await waitForCharts(page, charts)).toBe(charts);
-			await page.screenshot({ path: join(shots, `${name}-1280.png`), fullPage: true });
-
-			await page.setViewportSize({ width: 375, height: 800 });
-			await waitForChartsToFit(page);
-			await waitForCharts(page, charts);
-			await page.screenshot({ path: join(shots, `${name}-375.png`), fullPage: true });
-			const size = await overflow(page);
-			expect(size.scrollWidth, `${name} at 375 px: ${size.widest.join(", ")}`).toBeLessThanOrEqual(size.innerWidth);
-			expect(problems.list).toEqual([]);
+			await checkPageAtBothWidths(page, problems, { url: url(path()), charts, name, shots });
 		});
 	}
 
