@@ -66,3 +66,13 @@ await esbuild.build({
 	plugins: [sourceUrls],
 });
 console.log(`aleph-oracle: compiled to dist/ in ${Math.round(performance.now() - started)} ms`);
+
+// The empty PGlite cluster a new DATA_DIR is copied from (src/db/pglite-template.ts), made with
+// the sources through tsx so that there is one implementation of it.
+const templateStarted = performance.now();
+const { register } = await import("tsx/esm/api");
+const unregister = register();
+const { makePgliteTemplate } = await import("../src/db/pglite-template.ts");
+await makePgliteTemplate();
+await unregister();
+console.log(`aleph-oracle: PGlite template in dist/pglite-template in ${Math.round(performance.now() - templateStarted)} ms`);

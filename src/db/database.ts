@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
 import pg from "pg";
 import { withCopy } from "./copy.ts";
 import { createPgliteDialect } from "./pglite-dialect.ts";
+import { seedFromTemplate } from "./pglite-template.ts";
 import type { Tables } from "./schema.ts";
 
 export type Db = Kysely<Tables>;
@@ -68,7 +69,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 		return { db, kind: "postgres", close: () => db.destroy() };
 	}
 	const dataDir = options.dataDir ?? "./.data";
-	if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+	// A new directory starts as a copy of the install's empty cluster, else PGlite runs initdb.
+	if (!dataDir.startsWith("memory://") && !seedFromTemplate(dataDir)) mkdirSync(dataDir, { recursive: true });
 	const client = await PGlite.create({
 		dataDir,
 		parsers: {

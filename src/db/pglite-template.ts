@@ -1,0 +1,56 @@
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+
+/**
+ * An initialised, empty PGlite cluster made at install time (`bin/build.js`, run by `prepare`):
+ * `data/` and the PGlite `version` that made it. A new data directory is filled with a copy of it
+ * instead of running PGlite's initdb, which takes 3–5 s on this machine against ~1 s for the copy
+ * and the first open (docs/benchmarks.md, "PGlite start-up"). It holds no table of ours: the
+ * migrations run on the copy as on any new database, so each copy gets its own installation id.
+ */
+export const PGLITE_TEMPLATE = fileURLToPath(new URL("../../dist/pglite-template/", import.meta.url));
+
+/** The version of the installed PGlite (a cluster made by another version may not open). */
+export function installedPgliteVersion(): string {
+	let dir = new URL(".", import.meta.resolve("@electric-sql/pglite"));
+	for (;;) {
+		const manifest = new URL("package.json", dir);
+		if (existsSync(manifest)) {
+			const { name, version } = JSON.parse(readFileSync(manifest, "utf8")) as { name?: string; version?: string };
+			if (name === "@electric-sql/pglite" && version) return version;
+		}
+		const up = new URL("..", dir);
+		if (up.href === dir.href) throw new Error("the installed @electric-sql/pglite has no package.json");
+		dir = up;
+	}
+}
+
+/**
+ * Fills `dataDir` with a copy of `template` when the directory is absent or empty and the template
+ * was made by the installed PGlite; returns whether it did. The copy is made beside the directory
+ * and renamed into place, so an interrupted copy leaves no half cluster for PGlite to open.
+ */
+export function seedFromTemplate(dataDir: string, template = PGLITE_TEMPLATE): boolean {
+	if (existsSync(dataDir) && readdirSync(dataDir).length > 0) return false;
+	const versionFile = `${template}/version`;
+	if (!existsSync(versionFile) || readFileSync(versionFile, "utf8").trim() !== installedPgliteVersion()) return false;
+	const partial = `${dataDir.replace(/\/+$/, "")}.template-${process.pid}`;
+	rmSync(partial, { recursive: true, force: true });
+	cpSync(`${template}/data`, partial, { recursive: true });
+	rmSync(dataDir, { recursive: true, force: true });
+	renameSync(partial, dataDir);
+	return true;
+}
+
+/** Makes the template at `template` (replacing any): a fresh cluster, shut down cleanly, and its version. */
+export async function makePgliteTemplate(template = PGLITE_TEMPLATE): Promise<void> {
+	const partial = `${template.replace(/\/+$/, "")}.partial-${process.pid}`;
+	rmSync(partial, { recursive: true, force: true });
+	mkdirSync(`${partial}/data`, { recursive: true });
+	const client = await PGlite.create({ dataDir: `${partial}/data` });
+	await client.close();
+	writeFileSync(`${partial}/version`, `${installedPgliteVersion()}\n`);
+	rmSync(template, { recursive: true, force: true });
+	renameSync(partial, template);
+}
