@@ -6,6 +6,7 @@
 import { runApiBench } from "./api.ts";
 import { runEntitlementBench } from "./entitlements.ts";
 import { runFeedBench } from "./feed.ts";
+import { runHttpFloorBench } from "./http-floor.ts";
 import { runIndexerBench } from "./indexer.ts";
 import { dropBenchDatabases, print } from "./lib.ts";
 import { runLocalCcnBench } from "./local-ccn.ts";
@@ -22,6 +23,7 @@ const BENCHES: [string, string, () => Promise<Record<string, number | string>>][
 	["entitlements", "Entitlements: recompute and freshness", runEntitlementBench],
 	["startup", "Start-up: spawn of serve to /health", runStartupBench],
 	["api", "API: can-pay, accounts and a trivial route", runApiBench],
+	["http", "HTTP floor: a bare POST with a 2 KB answer vs the trivial route", runHttpFloorBench],
 	["ccn", "Local CCN: signing, loading and serving 200k messages", runLocalCcnBench],
 	["feed", "Feed: backfill of 100k signed credit posts", runFeedBench],
 	["scale", "Scale: accounts, can-pay, holders, balances-update, sweep and migrate at 10k and 100k accounts", runScaleBench],
