@@ -20,7 +20,7 @@ function environment(): NodeJS.ProcessEnv {
  * Lets V8 grow the old generation to 1.5 × what a full collection left live, instead of up to
  * ~4 × by default. A backfill keeps 70–90 MB live (the eth_getLogs answers in flight and the batch
  * being written), which the default let grow to a ~200 MB heap and 330–400 MB of RSS; with 1.5 ×
- * the peak stays under 300 MB, for more full collections (docs/benchmarks.md, "Peak RSS").
+ * the peak stays under 300 MB, for more full collections (docs/benchmarks.md, indexer, "Round three").
  * `node --heap-growing-percent=<n> bin/aleph-oracle.js …` wins (0: V8's default); V8 refuses the
  * flag in NODE_OPTIONS.
  */

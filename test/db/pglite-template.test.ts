@@ -39,7 +39,21 @@ describe("the PGlite template a new data directory is copied from", () => {
 		writeFileSync(join(used, "mine"), "x");
 		expect(seedFromTemplate(used, template)).toBe(false);
 		expect(readdirSync(used)).toEqual(["mine"]);
-		expect(readdirSync(root).filter((f) => f.includes(".template-"))).toEqual([]);
+
+		const nested = join(root, "a", "b", "c");
+		expect(seedFromTemplate(nested, template)).toBe(true);
+		expect(readdirSync(nested).sort()).toEqual(readdirSync(join(template, "data")).sort());
+	});
+
+	it("redoes a copy cut short (its marker is still there), and leaves no marker behind", () => {
+		const cut = join(root, "cut-short");
+		mkdirSync(join(cut, "base"), { recursive: true });
+		writeFileSync(join(cut, ".aleph-oracle-template-copy"), "");
+		writeFileSync(join(cut, "base", "half-a-file"), "x");
+		expect(seedFromTemplate(cut, template)).toBe(true);
+		expect(readdirSync(cut).sort()).toEqual(readdirSync(join(template, "data")).sort());
+		expect(readdirSync(join(cut, "base"))).not.toContain("half-a-file");
+		expect(seedFromTemplate(cut, template)).toBe(false);
 	});
 
 	it("is not used when another PGlite version made it, or when there is none", () => {
