@@ -17,7 +17,6 @@
  * write a CPU profile of the server there; BENCH_ONLY=canPay|estimate|accounts: that target and the trivial one).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Hono } from "hono";
@@ -34,6 +33,7 @@ import { getDefaultPricing, getDefaultSettings } from "../src/pricing/index.ts";
 import { startAccountCache } from "../src/runtime/account-cache.ts";
 import { addr as account, COMMUNITY, testConfig, WEI } from "../test/api/helpers.ts";
 import { createTestDatabase } from "../test/helpers/database.ts";
+import { type AutocannonResult, loadTest, median } from "./lib.ts";
 
 const ACCOUNTS = 10_000;
 const STREAMERS = 2_000;
@@ -46,17 +46,6 @@ const CONNECTIONS = 32;
 const crn = (k: number) => account(0xc0000 + k);
 
 type AutocannonRequest = { method?: string; path?: string; body?: string; headers?: Record<string, string> };
-type AutocannonResult = {
-	requests: { average: number; total: number };
-	latency: { p50: number; p99: number };
-	non2xx: number;
-	errors: number;
-	timeouts: number;
-	statusCodeStats: Record<string, { count: number }>;
-};
-// autocannon ships no types; it is loaded through require with the shape used here.
-const autocannon = createRequire(import.meta.url)("autocannon") as (options: Record<string, unknown>) => Promise<AutocannonResult>;
-
 /** The test configuration (ETH, AVAX, BASE) on the bench database, with access logs off. */
 export function benchConfig(databaseUrl: string): Config {
 	return testConfig({ databaseUrl, logLevel: "warn", staleAfterSeconds: 3_600, accountCacheEntries: 20_000 });
@@ -187,15 +176,13 @@ async function load(target: Target, cpuUrl: string, seconds: number, rate?: numb
 		return usage.user + usage.system;
 	};
 	const before = await cpu();
-	const result = await autocannon({
+	const result = await loadTest(target.name, {
 		url: target.url,
 		connections: rate ? 16 : CONNECTIONS,
 		duration: seconds,
 		...(rate ? { overallRate: rate } : {}),
 		requests: [{ setupRequest: (req: AutocannonRequest) => ({ ...req, ...target.request() }) }],
 	});
-	const bad = result.non2xx + result.errors + result.timeouts;
-	if (bad > 0) throw new Error(`${target.name}: ${bad} failed requests (${JSON.stringify(result.statusCodeStats)})`);
 	return { ...result, cpuMicros: ((await cpu()) - before) / result.requests.total };
 }
 
@@ -232,8 +219,6 @@ async function notificationWindow(databaseUrl: string, seconds: number) {
 	const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0) * 100) / 100;
 	return { commits: sorted.length, p50: at(0.5), p99: at(0.99), max: at(1) };
 }
-
-const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
 
 /** Runs the benchmark and returns its numbers. */
 export async function runApiBench(): Promise<Record<string, number | string>> {

@@ -11,16 +11,12 @@
  */
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
-import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { loadavg } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { runMain } from "./lib.ts";
-
-type AutocannonOptions = { url: string; connections: number; duration: number; requests: Record<string, unknown>[] };
-const autocannon = createRequire(import.meta.url)("autocannon") as (o: AutocannonOptions) => Promise<{ requests: { average: number } }>;
+import { loadTest, median, runMain } from "./lib.ts";
 
 /** A 2 KB answer, the size of a can-pay verdict. */
 const ANSWER = JSON.stringify({
@@ -67,7 +63,7 @@ function startServer(kind: "bare" | "hono"): Promise<{ port: number; stop: () =>
 }
 
 async function requestsPerSecond(port: number, method: "GET" | "POST", path: string, seconds: number): Promise<number> {
-	const result = await autocannon({
+	const result = await loadTest(`${method} ${path}`, {
 		url: `http://127.0.0.1:${port}`,
 		connections: 32,
 		duration: seconds,
@@ -75,8 +71,6 @@ async function requestsPerSecond(port: number, method: "GET" | "POST", path: str
 	});
 	return result.requests.average;
 }
-
-const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
 
 export async function runHttpFloorBench(): Promise<Record<string, number | string>> {
 	const seconds = Number(process.env.BENCH_SECONDS ?? 4);

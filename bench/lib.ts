@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { createRangeSizer, fetchRanges } from "../src/indexer/block-ranges.ts";
@@ -191,3 +192,27 @@ export function print(title: string, results: Record<string, number | string>): 
 	console.log(`\n## ${title}`);
 	for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(34)} ${v}`);
 }
+
+/** What the benchmarks read of an autocannon result. */
+export type AutocannonResult = {
+	requests: { average: number; total: number };
+	latency: { p50: number; p99: number };
+	non2xx: number;
+	errors: number;
+	timeouts: number;
+	statusCodeStats: Record<string, { count: number }>;
+};
+
+// autocannon ships no types; it is loaded through require with the shape used here.
+const autocannon = createRequire(import.meta.url)("autocannon") as (options: Record<string, unknown>) => Promise<AutocannonResult>;
+
+/** One autocannon run; throws when any request failed (a non-2xx answer, an error or a timeout), naming `label`. */
+export async function loadTest(label: string, options: Record<string, unknown>): Promise<AutocannonResult> {
+	const result = await autocannon(options);
+	const bad = result.non2xx + result.errors + result.timeouts;
+	if (bad > 0) throw new Error(`${label}: ${bad} failed requests (${JSON.stringify(result.statusCodeStats)})`);
+	return result;
+}
+
+/** The median of `values` (the upper one of an even count). */
+export const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;

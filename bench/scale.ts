@@ -24,7 +24,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { loadavg } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { sql } from "kysely";
@@ -40,19 +39,9 @@ import { createMetrics } from "../src/lib/metrics.ts";
 import { getDefaultPricing, getDefaultSettings } from "../src/pricing/index.ts";
 import type { JobRequest } from "../src/queue/jobs.ts";
 import { addr as account, COMMUNITY, testConfig, WEI } from "../test/api/helpers.ts";
-import { createBenchDatabase, dropBenchDatabases, peakRssMb, spawnWatcher } from "./lib.ts";
+import { type AutocannonResult, createBenchDatabase, dropBenchDatabases, loadTest, peakRssMb, spawnWatcher } from "./lib.ts";
 
 const FIXED_RATE = 500;
-
-type AutocannonResult = {
-	requests: { average: number; total: number };
-	latency: { p50: number; p99: number };
-	non2xx: number;
-	errors: number;
-	timeouts: number;
-	statusCodeStats: Record<string, { count: number }>;
-};
-const autocannon = createRequire(import.meta.url)("autocannon") as (options: Record<string, unknown>) => Promise<AutocannonResult>;
 
 const configOf = (databaseUrl: string) => testConfig({ databaseUrl, logLevel: "warn", staleAfterSeconds: 86_400 });
 const crnCount = (n: number) => Math.max(50, Math.floor(n / 2_000));
@@ -221,16 +210,13 @@ async function timeGet(url: string, runs: number): Promise<{ ms: number; bytes: 
 }
 
 async function load(url: string, request: () => Record<string, unknown>, seconds: number, rate?: number): Promise<AutocannonResult> {
-	const result = await autocannon({
+	return loadTest(url, {
 		url,
 		connections: rate ? 8 : 16,
 		duration: seconds,
 		...(rate ? { overallRate: rate } : {}),
 		requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, ...request() }) }],
 	});
-	const bad = result.non2xx + result.errors + result.timeouts;
-	if (bad > 0) throw new Error(`${url}: ${bad} failed requests (${JSON.stringify(result.statusCodeStats)})`);
-	return result;
 }
 
 /** A can-pay body for a random account: a hold INSTANCE on ETH, or for an AVAX streamer its PAYG stream. */

@@ -14,6 +14,7 @@ import { loadavg } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { findFreePort } from "../devchain/free-port.ts";
 import { createTestDatabase } from "../test/helpers/database.ts";
+import { median } from "./lib.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -48,8 +49,6 @@ async function timeStart(args: readonly string[], env: Record<string, string>): 
 		await exited;
 	}
 }
-
-const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
 
 /** Runs the benchmark and returns its numbers. */
 export async function runStartupBench(): Promise<Record<string, number | string>> {
